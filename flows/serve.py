@@ -1,0 +1,19 @@
+"""Keep `daily_ingest` on its daily schedule: 06:00 Asia/Shanghai, when the night's news is in."""
+
+from __future__ import annotations
+
+from prefect.schedules import Cron
+
+from flows.daily_ingest import daily_ingest
+
+SCHEDULE = Cron("0 6 * * *", timezone="Asia/Shanghai")
+
+
+def serve(sources: list[str] | None = None, db_path: str | None = None) -> None:
+    """Block and run the flow on schedule; the schedule stays active if this process stops."""
+    daily_ingest.serve(
+        name="chipwire-daily",
+        schedules=[SCHEDULE],
+        parameters={"sources": sources, "db_path": db_path},
+        pause_on_shutdown=False,
+    )

@@ -1,0 +1,176 @@
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.facts.chips import find_chips
+from pipeline.normalize import normalize
+
+GOLD = Path("/work/shared/gold/seeds.jsonl")
+
+
+def models(text: str) -> list[str]:
+    return [hit.model for hit in find_chips(text)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "英伟达对华出售的A100、A800、H100、H800等系列芯片被叫停。",
+            ["A100", "A800", "H100", "H800"],
+        ),
+        ("H200和B200已悄悄进入国内市场,GB200也有少量现货。", ["H200", "B200", "GB200"]),
+        ("英伟达为中国市场准备了B20与B30A,L20则供推理使用。", ["B20", "B30A", "L20"]),
+        ("RTX 4090D是游戏卡的中国特供版。", ["RTX 4090D"]),
+        ("AMD的Instinct MI308与MI300X、MI325X同样受限。", ["MI308", "MI300X", "MI325X"]),
+        ("Gaudi 3的出货时间推迟,Gaudi 2 中国特供版主要面向深度学习训练。", ["Gaudi 3", "Gaudi 2"]),
+        ("寒武纪思元370与思元590在推理市场出货。", ["MLU370", "MLU590"]),
+    ],
+)
+def test_catalog_models_are_named_as_the_facts_table_writes_them(
+    sentence: str, expected: list[str]
+) -> None:
+    assert models(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "model"),
+    [
+        ("华为昇腾910B的单卡性能接近A100。", "Ascend 910B"),
+        ("华为升腾910C开始量产。", "Ascend 910C"),  # what OpenCC t2s makes of 昇騰
+        ("昇腾 920预计明年推出。", "Ascend 920"),
+        ("Ascend 910C GPU成为首选。", "Ascend 910C"),
+        ("海光深算二号已批量交付。", "DCU K100"),
+        ("海光DCU K100主要面向大模型推理。", "DCU K100"),
+    ],
+)
+def test_chinese_aliases_map_to_the_vendor_designation(sentence: str, model: str) -> None:
+    assert models(sentence)[0] == model
+
+
+def test_vendor_is_reported_with_each_mention() -> None:
+    hits = find_chips("辉达H20与华为升腾910B、Intel Gaudi 2、海光深算二号对比。")
+    assert [(h.vendor, h.model) for h in hits] == [
+        ("NVIDIA", "H20"),
+        ("Huawei", "Ascend 910B"),
+        ("Intel", "Gaudi 2"),
+        ("Hygon", "DCU K100"),
+    ]
+
+
+def test_codes_match_in_any_case() -> None:
+    assert models("有网友在闲鱼求购h200和mi300x。") == ["H200", "MI300X"]
+
+
+def test_h20_is_never_read_inside_a_longer_code() -> None:
+    assert models("H200供不应求,H20才是特供版。") == ["H200", "H20"]
+    assert "H20" not in models("传闻中的H20E将配备更大显存。")
+
+
+def test_h20_youth_edition_counts_as_h20() -> None:
+    assert models("英伟达正在开发采用GDDR7显存的“H20青春版”。") == ["H20"]
+
+
+def test_every_mention_is_kept_with_its_offsets() -> None:
+    text = "H100交付周期缩短,H100租赁价格下跌。"
+    hits = find_chips(text)
+    assert [text[h.start : h.end] for h in hits] == ["H100", "H100"]
+    assert hits[0].start == 0 and hits[1].start == text.index("H100", 1)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("英伟达B300与GB300将在下半年出货。", [("NVIDIA", "B300"), ("NVIDIA", "GB300")]),
+        (
+            "RTX 4090与RTX 5090显卡在深圳华强北被炒高。",
+            [("NVIDIA", "RTX 4090"), ("NVIDIA", "RTX 5090")],
+        ),
+        ("英伟达推出RTX Pro 6000D应对新规。", [("NVIDIA", "RTX Pro 6000D")]),
+        ("AMD发布MI325X及MI350系列。", [("AMD", "MI325X"), ("AMD", "MI350")]),
+        ("海光深算三号性能提升明显。", [("Hygon", "深算三号")]),
+        ("华为公布Ascend 950路线图。", [("Huawei", "Ascend 950")]),
+        ("華為的910C芯片由中芯国际代工。", [("Huawei", "Ascend 910C")]),
+        ("百度昆仑芯P800点亮三万卡集群。", [("Kunlunxin", "Kunlun P800")]),
+    ],
+)
+def test_models_outside_the_catalog_are_recognised_by_code_family(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(h.vendor, h.model) for h in find_chips(sentence)] == expected
+
+
+def test_short_codes_need_vendor_chip_noun_or_a_list_of_chips() -> None:
+    assert models("英伟达的A30已停产。") == ["A30"]
+    assert models("L40S显卡货源充足。") == ["L40S"]
+    assert models("A100、A30和L40S均受影响。") == ["A100", "A30", "L40S"]
+    assert models("乘客搭乘空客A380抵达,A30高速堵车。") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hopper架构之后是Blackwell,再往后是Rubin,更早是Ampere。",
+        "GH100是Hopper的核心裸片。",
+        "Grace CPU与鲲鹏920处理器都是CPU。",
+        "华为鲲鹏920服务器出货增长。",
+        "DGX、HGX与NVL72都是系统,CloudMatrix 384是超节点。",
+        "寒武纪和海光信息股价大涨。",
+        "DeepSeek-R1、GPT-4与Qwen都是AI模型。",
+    ],
+)
+def test_architectures_dies_cpus_systems_companies_and_ai_models_are_not_chips(
+    sentence: str,
+) -> None:
+    assert models(sentence) == []
+
+
+def test_a_system_records_the_chip_it_carries() -> None:
+    assert models("GB200 NVL72机柜与DGX H100系统、HGX H20均已交付。") == ["GB200", "H100", "H20"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "英伟达完成A1轮投资。",
+        "H1N1流感季节来临。",
+        "英伟达的B2B业务增长。",
+        "5G手机出货量上升。",
+        "苹果M3芯片性能强劲。",
+        "英伟达Q1营收创新高。",
+        "华为920亿元研发投入。",
+        "G20峰会讨论芯片管制。",
+    ],
+)
+def test_random_codes_are_not_chips(sentence: str) -> None:
+    assert models(sentence) == []
+
+
+def test_seed_articles_name_exactly_the_gold_chip_models() -> None:
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        gold = {(c["vendor"], c["model"]) for c in record["chips"]}
+        found = {(h.vendor, h.model) for h in find_chips(normalize(record["text"]).text)}
+        assert found == gold, record["id"]
+
+
+_ARTICLE_PARAGRAPH = (
+    "据业内人士透露,英伟达H100服务器的月租价格已从去年的高点回落,H200与B200的货源依然紧张。"
+    "国内云厂商正在测试华为升腾910B、寒武纪思元590和海光深算二号,希望在推理业务中替代A100。"
+    "与此同时,RTX 4090D在电商平台的售价保持稳定,而AMD的MI308和英特尔Gaudi 2在中国市场的销售受到限制。"
+    "分析师认为,随着出口管制持续收紧,国产芯片厂商将迎来新的发展机遇,但软件生态仍是最大的短板。\n"
+)
+
+
+def test_an_article_is_scanned_in_well_under_a_millisecond_per_2000_chars() -> None:
+    text = (_ARTICLE_PARAGRAPH * 20)[:2000]
+    assert len(find_chips(text)) > 20
+    best = float("inf")
+    for _ in range(5):
+        began = time.perf_counter()
+        for _ in range(20):
+            find_chips(text)
+        best = min(best, (time.perf_counter() - began) / 20)
+    assert best < 0.001

@@ -1,0 +1,288 @@
+import json
+from pathlib import Path
+from time import perf_counter
+
+import pytest
+
+from pipeline.facts.money import find_money
+from pipeline.normalize import normalize
+
+GOLD = Path("/work/shared/gold/seeds.jsonl")
+
+
+def found(text: str, region: str = "CN") -> list[tuple[str, str, float, float, str | None]]:
+    """(span text, currency, low, high, qualifier) of every amount, in order."""
+    return [
+        (text[h.start : h.end], h.currency, h.low, h.high, h.qualifier)
+        for h in find_money(text, region)
+    ]
+
+
+def test_digits_with_multipliers_and_thousands_separators() -> None:
+    text = "英伟达本季营收1万亿元,其中数据中心12亿3000万元,单卡3千元,整机1,000,000元"
+    assert found(text) == [
+        ("1万亿元", "CNY", 1e12, 1e12, None),
+        ("12亿3000万元", "CNY", 1.23e9, 1.23e9, None),
+        ("3千元", "CNY", 3000, 3000, None),
+        ("1,000,000元", "CNY", 1e6, 1e6, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("台积电去年营收一點○五兆元,年增三成", "一點○五兆元", 1.05e12),
+        ("鸿海第三季营收三四四○亿元,创同期新高", "三四四○亿元", 3.44e11),
+        ("中芯国际斥资廿五亿元扩建产线", "廿五亿元", 2.5e9),
+    ],
+)
+def test_chinese_numerals_count_like_digits(text: str, span: str, value: float) -> None:
+    [(surface, _, low, high, _)] = found(text, "TW")
+    assert (surface, low, high) == (span, pytest.approx(value), pytest.approx(value))
+
+
+def test_two_adjacent_chinese_digits_are_an_approximate_range() -> None:
+    assert found("水货H20一张卡七八千元就能买到") == [("七八千元", "CNY", 7000, 8000, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "currency", "low", "high"),
+    [
+        ("单卡价格更是跌至17万-19万元区间", "17万-19万元", "CNY", 170000, 190000),
+        ("现货报价1.2 万 - 1.5 万美元不等", "1.2 万 - 1.5 万美元", "USD", 12000, 15000),
+        ("整机售价12万-18万元人民币", "12万-18万元人民币", "CNY", 120000, 180000),
+        ("预估营收三四六亿至三五八亿美元", "三四六亿至三五八亿美元", "USD", 3.46e10, 3.58e10),
+        ("租金每月2万~3万元", "2万~3万元", "CNY", 20000, 30000),
+        ("报价为 5000—6000美元", "5000—6000美元", "USD", 5000, 6000),
+    ],
+)
+def test_a_range_is_one_amount(
+    text: str, span: str, currency: str, low: float, high: float
+) -> None:
+    assert found(text) == [(span, currency, pytest.approx(low), pytest.approx(high), None)]
+
+
+def test_unit_written_once_at_the_end_applies_to_both_ends() -> None:
+    assert found("RTX 4090D渠道价17-19万元") == [("17-19万元", "CNY", 170000, 190000, None)]
+
+
+def test_multiplier_of_the_high_end_does_not_inflate_a_low_end_that_needs_none() -> None:
+    assert found("价格5000-1.2万元") == [("5000-1.2万元", "CNY", 5000, 12000, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("采购额达50亿美元", "USD"),
+        ("报价3万美金", "USD"),
+        ("售价US$25,000", "USD"),
+        ("单价$3.5万", "USD"),
+        ("规模达5亿USD", "USD"),
+        ("金额为人民币8亿", "CNY"),
+        ("金额为RMB 8亿", "CNY"),
+        ("售价¥9999", "CNY"),
+        ("股价收报120.5港元", "HKD"),
+        ("市值3000亿港币", "HKD"),
+        ("招股价HK$12.8", "HKD"),
+        ("营收3000亿新台币", "TWD"),
+        ("售价NT$1,200", "TWD"),
+        ("罚款20亿欧元", "EUR"),
+        ("投资1000亿日元", "JPY"),
+        ("投资1000亿日圆", "JPY"),
+        ("投资20万亿韩元", "KRW"),
+        ("融资5亿英镑", "GBP"),
+    ],
+)
+def test_currency_words_and_signs_map_to_iso_codes(text: str, currency: str) -> None:
+    [(_, code, _, _, _)] = found(text)
+    assert code == currency
+
+
+@pytest.mark.parametrize(("region", "currency"), [("CN", "CNY"), ("TW", "TWD"), ("HK", "HKD")])
+def test_bare_yuan_follows_the_outlet_region(region: str, currency: str) -> None:
+    assert found("该厂投资100亿元兴建新产线", region) == [("100亿元", currency, 1e10, 1e10, None)]
+
+
+def test_a_prefixed_currency_beats_the_bare_yuan_after_the_number() -> None:
+    assert found("新台币300亿元", "CN") == [("新台币300亿元", "TWD", 3e10, 3e10, None)]
+
+
+def test_same_below_declaration_makes_this_and_later_bare_yuan_that_currency() -> None:
+    text = "联想首季营收为150亿元(美元‧下同),纯利3.8亿元,每股盈利3.1元"
+    assert [(s, c, low) for s, c, low, _, _ in found(text, "HK")] == [
+        ("150亿元", "USD", 1.5e10),
+        ("3.8亿元", "USD", 3.8e8),
+        ("3.1元", "USD", 3.1),
+    ]
+
+
+def test_unit_declaration_applies_only_to_later_amounts() -> None:
+    text = "去年投资80亿元。下表为各季营收(单位:美元):第一季12亿元,第二季15亿元"
+    assert [c for _, c, _, _, _ in found(text)] == ["CNY", "USD", "USD"]
+
+
+def test_same_below_after_an_amount_carries_its_currency_forward() -> None:
+    text = "英伟达营收300亿美元(下同),其中中国区50亿元"
+    assert [c for _, c, _, _, _ in found(text, "TW")] == ["USD", "USD"]
+
+
+def test_currency_at_the_end_of_a_list_carries_to_every_item() -> None:
+    assert found("三季营收分别为1.2亿、3.4亿和5.6亿美元") == [
+        ("1.2亿", "USD", 1.2e8, 1.2e8, None),
+        ("3.4亿", "USD", 3.4e8, 3.4e8, None),
+        ("5.6亿美元", "USD", 5.6e8, 5.6e8, None),
+    ]
+
+
+def test_currency_before_a_list_carries_to_every_item() -> None:
+    assert [(s, c) for s, c, _, _, _ in found("订单分别为人民币1.2亿、3.4亿和5.6亿。")] == [
+        ("人民币1.2亿", "CNY"),
+        ("3.4亿", "CNY"),
+        ("5.6亿", "CNY"),
+    ]
+
+
+def test_counts_in_a_list_do_not_borrow_a_currency() -> None:
+    assert [s for s, _, _, _, _ in found("售价3万美元,出货80万片、60万台和5亿美元订单")] == [
+        "3万美元",
+        "5亿美元",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "qualifier"),
+    [
+        ("英伟达或将蒙受约55亿美元的损失", "约55亿美元", "approx"),
+        ("服务器价格已徘徊在250万元左右", "250万元左右", "approx"),
+        ("研发投入大约30亿元", "大约30亿元", "approx"),
+        ("市场规模近500亿美元", "近500亿美元", "approx"),
+        ("估值300亿美元上下", "300亿美元上下", "approx"),
+        ("斥资超160亿美元采购H20", "超160亿美元", "over"),
+        ("订单逾50亿元", "逾50亿元", "over"),
+        ("一度飙升至每小时8美元以上", "8美元以上", "over"),
+        ("投资超过100亿元", "超过100亿元", "over"),
+        ("最少1亿元起投", "最少1亿元", "over"),
+        ("营收300多万元", "300多万元", "over"),
+        ("每小时不到2美元", "不到2美元", "under"),
+        ("售价5000元以下", "5000元以下", "under"),
+        ("利润不足1亿元", "不足1亿元", "under"),
+        ("单价不超过10美元", "不超过10美元", "under"),
+        ("报价低于3万元", "低于3万元", "under"),
+        ("售价2万美元", "2万美元", None),
+    ],
+)
+def test_qualifier_words_touching_the_amount_are_in_the_span(
+    text: str, span: str, qualifier: str | None
+) -> None:
+    [(surface, _, _, _, kind)] = found(text)
+    assert (surface, kind) == (span, qualifier)
+
+
+def test_three_hundred_odd_ten_thousand_is_the_written_floor() -> None:
+    assert found("营收300多万元") == [("300多万元", "CNY", 3e6, 3e6, "over")]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("8卡服务器的价格约为12万-18万元人民币", "12万-18万元人民币"),
+        ("售价约合人民币14.5万元", "人民币14.5万元"),
+        ("亏损接近5亿美元", "5亿美元"),
+    ],
+)
+def test_a_qualifying_verb_stays_outside_the_span(text: str, span: str) -> None:
+    [(surface, _, _, _, qualifier)] = found(text)
+    assert (surface, qualifier) == (span, "approx")
+
+
+def test_a_written_minus_sign_makes_the_amount_negative_and_a_loss_word_does_not() -> None:
+    assert found("净利润-1.13亿元,去年同期亏损1.5亿元") == [
+        ("-1.13亿元", "CNY", -1.13e8, -1.13e8, None),
+        ("1.5亿元", "CNY", 1.5e8, 1.5e8, None),
+    ]
+
+
+def test_a_bracketed_conversion_is_an_item_of_its_own() -> None:
+    assert found("B200售价4万美元(约合人民币29万元)") == [
+        ("4万美元", "USD", 40000, 40000, None),
+        ("人民币29万元", "CNY", 290000, 290000, "approx"),
+    ]
+
+
+def test_every_occurrence_of_the_same_amount_counts() -> None:
+    text = "损失约55亿美元。英伟达表示,这将使其遭受约55亿美元的财务损失"
+    assert [s for s, _, _, _, _ in found(text)] == ["约55亿美元", "约55亿美元"]
+
+
+def test_from_one_price_to_another_is_two_amounts() -> None:
+    assert [
+        s for s, _, _, _, _ in found("单卡价格从30万元跌至17万-19万元,此前300万元至400万元")
+    ] == [
+        "30万元",
+        "17万-19万元",
+        "300万元",
+        "400万元",
+    ]
+
+
+def test_share_prices_and_earnings_per_share_are_money() -> None:
+    text = "寒武纪股价收报598.5元,每股收益0.25元"
+    assert [(s, low) for s, _, low, _, _ in found(text)] == [("598.5元", 598.5), ("0.25元", 0.25)]
+
+
+def test_percentages_multiples_counts_years_and_specs_are_not_money() -> None:
+    text = (
+        "营收增长20%,性能提升2倍,出货80万片、60万台,2024年上市,"
+        "算力1000 TFLOPS,显存80GB,租期3-4个月,共3000家客户"
+    )
+    assert found(text) == []
+
+
+def test_yuan_inside_a_word_is_not_money() -> None:
+    assert found("统一元件标准,进军元宇宙,三元组,单一元") == []
+
+
+def test_dollar_sign_amounts_in_chinese_and_english_multipliers() -> None:
+    assert [(s, low) for s, _, low, _, _ in found("获得$5亿投资,另有US$5 billion贷款")] == [
+        ("$5亿", 5e8),
+        ("US$5 billion", 5e9),
+    ]
+
+
+def test_qualifier_suffix_that_starts_another_word_stays_out() -> None:
+    assert [s for s, _, _, _, _ in found("带动1000亿元上下游产业,形成500亿元市场")] == [
+        "1000亿元",
+        "500亿元",
+    ]
+
+
+def test_finds_every_gold_amount_of_the_seed_articles_at_the_gold_offsets() -> None:
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        normalized = normalize(record["text"])
+        predicted = []
+        for hit in find_money(normalized.text):
+            start, end = normalized.to_original(hit.start, hit.end)
+            predicted.append((start, end, hit.currency, hit.low, hit.high))
+        gold = [(m["start"], m["end"], m["currency"], m["low"], m["high"]) for m in record["money"]]
+        assert predicted == gold, record["id"]
+
+
+def test_scans_two_thousand_characters_in_well_under_a_millisecond() -> None:
+    text = "英伟达H20单卡售价约为12万-18万元人民币,较去年增长20%,出货80万片。" * 50
+    text = text[:2000]
+    find_money(text)
+    rounds = 50
+    began = perf_counter()
+    for _ in range(rounds):
+        find_money(text)
+    assert (perf_counter() - began) / rounds < 0.003
+
+
+@pytest.mark.parametrize("text", ["3月5日元朗发生火警", "2月15日元宵节", "2025年1月1日元旦假期"])
+def test_a_day_of_month_running_into_a_yuan_word_is_not_yen(text: str) -> None:
+    assert found(text, "HK") == []
+
+
+def test_an_unknown_digit_makes_a_range_over_that_place() -> None:
+    assert found("比H100贵二十几万元") == [("二十几万元", "CNY", 210000, 290000, "approx")]

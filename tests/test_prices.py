@@ -1,0 +1,198 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.facts.chips import find_chips
+from pipeline.facts.money import find_money
+from pipeline.facts.prices import find_prices
+from pipeline.normalize import normalize
+
+GOLD = Path("/work/shared/gold/seeds.jsonl")
+
+
+def prices(text: str, region: str = "CN") -> list[tuple]:
+    """(surface, chip, item, kind, per, currency, low, high) for each price found."""
+    found = find_prices(text, find_money(text, region=region), find_chips(text))
+    return [
+        (text[p.start : p.end], p.chip, p.item, p.kind, p.per, p.currency, p.low, p.high)
+        for p in found
+    ]
+
+
+def chips_priced(text: str, region: str = "CN") -> list[str]:
+    return [p[1] for p in prices(text, region)]
+
+
+def test_card_and_server_prices_in_wan_yuan() -> None:
+    text = "据供应链人士透露,英伟达H20单卡价格约为10万元,8卡服务器整机报价在110万元左右。"
+    assert [(p[1], p[2], p[3], p[4], p[5], p[6]) for p in prices(text)] == [
+        ("H20", "card", "sale", None, "CNY", 100000),
+        ("H20", "server", "sale", None, "CNY", 1100000),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("英伟达A800每片价格在8万元左右。", "card"),
+        ("市场上H200单张售价约23万元。", "card"),
+        ("搭载H100的整台服务器售价约为260万元。", "server"),
+        ("H20现货价格约为9万元。", None),
+    ],
+)
+def test_item_is_card_server_or_unsaid(text: str, item: str | None) -> None:
+    assert [p[2] for p in prices(text)] == [item]
+
+
+def test_hourly_gpu_rental_prices_in_dollars() -> None:
+    text = "国内某算力平台上,H100的租赁价格为每小时2.4美元,A100则约1.2美元/小时。"
+    assert [(p[1], p[3], p[4], p[5], p[6]) for p in prices(text)] == [
+        ("H100", "rental", "hour", "USD", 2.4),
+        ("A100", "rental", "hour", "USD", 1.2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "per"),
+    [
+        ("算力租赁市场上,H100服务器的月租金一度高达18万元。", "month"),
+        ("若按月租赁,一台搭载8张H800的服务器费用约为8万元。", "month"),
+        ("英伟达H100服务器的一年租金约为150万元。", "year"),
+        ("H200整机年租约为200万元。", "year"),
+        ("云厂商租用一张H20每小时需约1.5美元。", "hour"),
+    ],
+)
+def test_rental_billing_period_hour_month_year(text: str, per: str) -> None:
+    assert [(p[3], p[4]) for p in prices(text)] == [("rental", per)]
+
+
+def test_from_x_to_y_is_two_prices() -> None:
+    text = "H100单卡价格更是从30万元峰值跌至17万-19万元区间。"
+    assert [(p[1], p[6], p[7]) for p in prices(text)] == [
+        ("H100", 300000, 300000),
+        ("H100", 170000, 190000),
+    ]
+
+
+def test_a_converted_price_is_a_price_in_each_currency() -> None:
+    text = "英伟达H20芯片售价约1.2万至1.5万美元(约合人民币8.7万至10.9万元)。"
+    assert [(p[1], p[5], p[6], p[7]) for p in prices(text)] == [
+        ("H20", "USD", 12000, 15000),
+        ("H20", "CNY", 87000, 109000),
+    ]
+
+
+def test_taiwan_outlet_prices_in_new_taiwan_dollars_with_nvidia_as_huida() -> None:
+    text = "辉达H200每张售价约新台币120万元,较H100贵二十几万元。"
+    assert [(p[1], p[2], p[5], p[6]) for p in prices(text, region="TW")] == [
+        ("H200", "card", "TWD", 1200000)
+    ]
+
+
+def test_hong_kong_outlet_prices_in_hong_kong_dollars() -> None:
+    text = "本港有经销商以每张约18万港元出售英伟达H100。"
+    assert [(p[1], p[2], p[5], p[6]) for p in prices(text, region="HK")] == [
+        ("H100", "card", "HKD", 180000)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "英伟达去年营收达609亿美元,其中H100贡献最大。",
+        "H20在中国市场狂销80万片,为英伟达贡献171亿美元收入。",
+        "英伟达因H20禁令计提55亿美元损失。",
+        "受H20停售影响,公司本季亏损约10亿元。",
+        "字节跳动今年计划斥资超过50亿元采购H20芯片。",
+        "H20订单总额约为160亿美元。",
+        "微软今年用于H100的资本支出预计达800亿美元。",
+        "H100的市场规模预计超过100亿美元。",
+        "公司为采购H20准备了20亿元预算。",
+        "H200的单卡价格比H100贵二十几万元。",
+        "两家渠道的H20差价达到1万元。",
+        "英伟达引以为傲的H100芯片,其用于训练GPT-4的成本仍高达6300万美元。",
+    ],
+)
+def test_totals_revenue_losses_orders_budgets_and_differences_are_not_prices(
+    text: str,
+) -> None:
+    assert prices(text) == []
+
+
+def test_a_difference_next_to_a_real_price_is_left_out() -> None:
+    text = "H200单卡售价约25万元,比H100贵5万元。"
+    assert [(p[0], p[1]) for p in prices(text)] == [("约25万元", "H200")]
+
+
+def test_the_chip_nearest_before_the_amount_is_priced() -> None:
+    text = "RTX 4090D显卡在京东的售价为12999元,而RTX 4090一度被炒到2万元以上。"
+    assert chips_priced(text) == ["RTX 4090D", "RTX 4090"]
+
+
+def test_respectively_pairs_listed_chips_with_listed_amounts() -> None:
+    assert chips_priced("H100和H200的单卡售价分别为25万元和30万元。") == ["H100", "H200"]
+
+
+def test_a_chip_named_after_the_amount_in_its_clause_is_priced() -> None:
+    assert chips_priced("售价仅7万元的华为升腾910B正在抢占市场。") == ["Ascend 910B"]
+
+
+def test_a_yardstick_chip_is_not_the_subject() -> None:
+    assert chips_priced("升腾910B单卡价格降至7万元,较H20低36%。") == ["Ascend 910B"]
+    assert chips_priced("比H100便宜的国产卡售价约5万元。") == []
+
+
+def test_a_yardstick_chip_still_owns_its_own_amount() -> None:
+    text = "AMD MI308的单卡价格约为1万美元,低于英伟达H20的1.2万美元。"
+    assert chips_priced(text) == ["MI308", "H20"]
+
+
+def test_the_subject_of_an_earlier_clause_wins_over_a_chip_it_is_compared_with() -> None:
+    text = "外媒指出,辉达B30A售价约为B300的一半,每颗约3万美元。"
+    assert chips_priced(text) == ["B30A"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "英伟达H20已停产。该芯片此前在中国的售价约为1.3万美元。",
+        "英伟达H20已停产。其在中国的售价约为1.3万美元。",
+        "H20的需求依然旺盛。\n另一段。\nH20的需求依然旺盛。每小时租赁价格约为1.3万美元。",
+    ],
+)
+def test_a_sentence_that_refers_back_prices_the_paragraphs_last_chip(text: str) -> None:
+    assert chips_priced(text) == ["H20"]
+
+
+def test_a_sentence_that_does_not_refer_back_prices_nothing() -> None:
+    assert chips_priced("英伟达H20已停产。其他国产芯片售价约为5万元。") == []
+
+
+def test_a_back_reference_stops_at_the_paragraph() -> None:
+    assert chips_priced("英伟达H20已停产。\n该芯片此前在中国的售价约为1.3万美元。") == []
+
+
+def test_without_a_chip_there_is_no_price() -> None:
+    assert prices("这款国产服务器售价约50万元。") == []
+
+
+def test_a_price_spans_exactly_its_money_amount() -> None:
+    text = "H20报价约12万元左右。"
+    money = find_money(text, region="CN")
+    [price] = find_prices(text, money, find_chips(text))
+    assert (price.start, price.end) == (money[0].start, money[0].end)
+
+
+def test_seed_articles_give_exactly_the_gold_prices() -> None:
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        text = normalize(record["text"]).text
+        found = sorted(
+            (p[1], p[3], str(p[4]), p[5], round(p[6]), round(p[7])) for p in prices(text)
+        )
+        gold = sorted(
+            (g["chip"], g["kind"], str(g["per"]), g["currency"], round(g["low"]), round(g["high"]))
+            for g in record["prices"]
+        )
+        assert found == gold, record["id"]

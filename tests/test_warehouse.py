@@ -1,0 +1,608 @@
+import hashlib
+import shutil
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+
+from pipeline.migrate import MigrationError, apply_schema
+from pipeline.warehouse import Warehouse, default_db_path
+from pipeline.warehouse_sql import WAREHOUSE_DIR
+
+T0 = datetime(2025, 5, 28, 8, 0, tzinfo=UTC)
+FACT_TABLES = ("chips", "money", "prices", "dates")
+DATA_TABLES = ("sources", "runs", "fetch_attempts", "raw_pages", "articles", *FACT_TABLES)
+
+TEXT_A = "英偉達H20停售,損失約55億美元。H100服務器售價320萬元。2023年10月起禁售A100。"
+TEXT_B = "昇騰910B單卡售價7萬元,H20每張約10萬元。"
+
+
+def fetch(url, *, at=T0, body=b"<html>ok</html>", error=None, status=200, source="ithome"):
+    return {
+        "url": url,
+        "final_url": url,
+        "status": status,
+        "error": error,
+        "attempts": 1 if error is None else 3,
+        "fetched_at": at,
+        "headers": {"content-type": "text/html; charset=utf-8"},
+        "body": body,
+        "source": source,
+    }
+
+
+def article(article_id, url, text, published="2025-05-28", title="标题"):
+    return {
+        "article_id": article_id,
+        "url": url,
+        "canonical_url": url + "?canonical",
+        "source": "ithome",
+        "title": title,
+        "published": published,
+        "published_method": "meta",
+        "script": "traditional",
+        "original_text": text,
+        "normalized_text": text,
+        "content_hash": str(hash(text)),
+    }
+
+
+def span(text, mention, **fields):
+    start = text.index(mention)
+    return {"text": mention, "start": start, "end": start + len(mention), **fields}
+
+
+def facts_a():
+    t = TEXT_A
+    return {
+        "id": "a",
+        "chips": [
+            span(t, "H20", vendor="NVIDIA", model="H20"),
+            span(t, "H100", vendor="NVIDIA", model="H100"),
+            span(t, "A100", vendor="NVIDIA", model="A100"),
+        ],
+        "money": [
+            span(t, "約55億美元", currency="USD", low=5.5e9, high=5.5e9, qualifier="approx"),
+            span(t, "320萬元", currency="CNY", low=3.2e6, high=3.2e6, qualifier=None),
+        ],
+        "prices": [
+            span(
+                t,
+                "320萬元",
+                chip="H100",
+                item="server",
+                kind="sale",
+                per=None,
+                currency="CNY",
+                low=3.2e6,
+                high=3.2e6,
+            ),
+        ],
+        "dates": [span(t, "2023年10月", value="2023-10", granularity="month", mod=None)],
+    }
+
+
+def facts_b():
+    t = TEXT_B
+    return {
+        "id": "b",
+        "chips": [
+            span(t, "昇騰910B", vendor="Huawei", model="Ascend 910B"),
+            span(t, "H20", vendor="NVIDIA", model="H20"),
+        ],
+        "money": [
+            span(t, "7萬元", currency="CNY", low=7e4, high=7e4),
+            span(t, "約10萬元", currency="CNY", low=1e5, high=1e5, qualifier="approx"),
+        ],
+        "prices": [
+            span(
+                t,
+                "7萬元",
+                chip="Ascend 910B",
+                item="card",
+                kind="sale",
+                per=None,
+                currency="CNY",
+                low=7e4,
+                high=7e4,
+            ),
+            span(
+                t,
+                "約10萬元",
+                chip="H20",
+                item="card",
+                kind="sale",
+                per=None,
+                currency="CNY",
+                low=1e5,
+                high=1e5,
+            ),
+        ],
+        "dates": [],
+    }
+
+
+def load_run(wh, run_id):
+    wh.upsert_sources(
+        [
+            {
+                "name": "ithome",
+                "kind": "rss",
+                "location": "https://ithome.example/rss",
+                "region": "CN",
+            },
+        ]
+    )
+    wh.record_fetches(
+        run_id,
+        [
+            fetch("https://x/a"),
+            fetch("https://x/b"),
+            fetch("https://x/c", body=None, error="timeout", status=None),
+        ],
+    )
+    wh.upsert_articles(
+        [article("a", "https://x/a", TEXT_A), article("b", "https://x/b", TEXT_B, published=None)]
+    )
+    wh.replace_facts([facts_a(), facts_b()], "rules-1")
+
+
+def snapshot(wh, tables=DATA_TABLES):
+    return {t: sorted(wh.query(f"SELECT * FROM {t}")[1], key=repr) for t in tables}
+
+
+@pytest.fixture
+def wh(tmp_path):
+    with Warehouse(tmp_path / "db" / "chipwire.duckdb") as warehouse:
+        yield warehouse
+
+
+@pytest.fixture
+def loaded(wh):
+    run_id = wh.start_run("ingest")
+    load_run(wh, run_id)
+    wh.finish_run(run_id, "ok", {"articles": 2})
+    return wh
+
+
+def copy_of_warehouse_dir(tmp_path):
+    return Path(shutil.copytree(WAREHOUSE_DIR, tmp_path / "warehouse"))
+
+
+# --- migrations ---------------------------------------------------------------
+
+
+def test_reopening_applies_no_migration_again_and_keeps_data(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as first:
+        run_id = first.start_run("ingest")
+        load_run(first, run_id)
+        before = snapshot(first, ("schema_migrations", *DATA_TABLES))
+    con = duckdb.connect(str(path))
+    try:
+        assert apply_schema(con, WAREHOUSE_DIR) == []
+    finally:
+        con.close()
+    with Warehouse(path) as again:
+        assert snapshot(again, ("schema_migrations", *DATA_TABLES)) == before
+        assert [v for (v,) in again.query("SELECT version FROM schema_migrations")[1]] == [1]
+
+
+def test_newer_migration_applies_on_top_of_an_old_file(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as old:
+        load_run(old, old.start_run("ingest"))
+    folder = copy_of_warehouse_dir(tmp_path)
+    (folder / "migrations" / "002_article_language.sql").write_text(
+        "ALTER TABLE articles ADD COLUMN language VARCHAR DEFAULT 'zh';"
+    )
+    con = duckdb.connect(str(path))
+    try:
+        assert apply_schema(con, folder) == [2]
+        assert apply_schema(con, folder) == []
+        assert con.execute("SELECT article_id, language FROM articles ORDER BY 1").fetchall() == [
+            ("a", "zh"),
+            ("b", "zh"),
+        ]
+        assert con.execute("SELECT count(*) FROM chip_price_history").fetchone() == (3,)
+    finally:
+        con.close()
+
+
+def test_editing_an_applied_migration_is_refused(tmp_path):
+    path = tmp_path / "w.duckdb"
+    Warehouse(path).close()
+    folder = copy_of_warehouse_dir(tmp_path)
+    migration = folder / "migrations" / "001_initial.sql"
+    migration.write_text(migration.read_text() + "\nCREATE TABLE extra (x INTEGER);\n")
+    con = duckdb.connect(str(path))
+    try:
+        with pytest.raises(MigrationError, match=r"\[1\] changed"):
+            apply_schema(con, folder)
+    finally:
+        con.close()
+
+
+def test_file_migrated_by_newer_code_is_refused(tmp_path):
+    path = tmp_path / "w.duckdb"
+    folder = copy_of_warehouse_dir(tmp_path)
+    (folder / "migrations" / "002_more.sql").write_text("CREATE TABLE more (x INTEGER);")
+    con = duckdb.connect(str(path))
+    apply_schema(con, folder)
+    con.close()
+    with pytest.raises(MigrationError, match=r"\[2\]"):
+        Warehouse(path)
+
+
+def test_failing_migration_leaves_no_trace(tmp_path):
+    path = tmp_path / "w.duckdb"
+    Warehouse(path).close()
+    folder = copy_of_warehouse_dir(tmp_path)
+    (folder / "migrations" / "002_broken.sql").write_text(
+        "CREATE TABLE half (x INTEGER);\nSELECT * FROM no_such_table;"
+    )
+    con = duckdb.connect(str(path))
+    try:
+        with pytest.raises(duckdb.CatalogException):
+            apply_schema(con, folder)
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone() == (1,)
+        assert con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'half'"
+        ).fetchone() == (0,)
+    finally:
+        con.close()
+
+
+# --- idempotent loads ------------------------------------------------------------
+
+
+def test_repeating_a_whole_run_leaves_the_same_rows(loaded):
+    run_id = loaded.query("SELECT run_id FROM runs")[1][0][0]
+    before = snapshot(loaded)
+    load_run(loaded, run_id)
+    assert snapshot(loaded) == before
+
+
+def test_loading_an_article_twice_keeps_first_seen_and_updated_at(loaded):
+    before = loaded.query("SELECT * FROM articles ORDER BY article_id")[1]
+    loaded.upsert_articles(
+        [article("a", "https://x/a", TEXT_A), article("a", "https://x/a", TEXT_A)]
+    )
+    assert loaded.query("SELECT * FROM articles ORDER BY article_id")[1] == before
+
+
+def test_changed_article_is_updated_and_keeps_first_seen(loaded):
+    ((first_seen, updated_at),) = loaded.query(
+        "SELECT first_seen, updated_at FROM articles WHERE article_id = 'a'"
+    )[1]
+    loaded.upsert_articles([article("a", "https://x/a", TEXT_A, title="新标题")])
+    ((title, first_seen_after, updated_after),) = loaded.query(
+        "SELECT title, first_seen, updated_at FROM articles WHERE article_id = 'a'"
+    )[1]
+    assert (title, first_seen_after) == ("新标题", first_seen)
+    assert updated_after > updated_at
+
+
+def test_last_of_duplicate_articles_in_one_batch_wins(wh):
+    wh.upsert_articles(
+        [
+            article("a", "https://x/a", TEXT_A, title="旧"),
+            article("a", "https://x/a", TEXT_A, title="新"),
+        ]
+    )
+    assert wh.query("SELECT title FROM articles")[1] == [("新",)]
+
+
+def test_every_fetch_is_logged_but_only_successful_bodies_are_kept(loaded):
+    attempts = loaded.query("SELECT url, ok, error, attempts FROM fetch_attempts ORDER BY url")[1]
+    assert attempts == [
+        ("https://x/a", True, None, 1),
+        ("https://x/b", True, None, 1),
+        ("https://x/c", False, "timeout", 3),
+    ]
+    pages = loaded.query("SELECT url, sha256 FROM raw_pages ORDER BY url")[1]
+    assert [url for url, _ in pages] == ["https://x/a", "https://x/b"]
+    assert pages[0][1] == hashlib.sha256(b"<html>ok</html>").hexdigest()
+
+
+def test_latest_body_of_a_url_wins_within_and_across_batches(wh):
+    run_id = wh.start_run("ingest")
+    later = T0 + timedelta(hours=1)
+    wh.record_fetches(run_id, [fetch("u", at=later, body=b"new"), fetch("u", at=T0, body=b"old")])
+    assert wh.query("SELECT body FROM raw_pages")[1] == [(b"new",)]
+    wh.record_fetches(wh.start_run("ingest"), [fetch("u", at=T0, body=b"older run replayed")])
+    assert wh.query("SELECT body FROM raw_pages")[1] == [(b"new",)]
+    wh.record_fetches(
+        wh.start_run("ingest"), [fetch("u", at=later + timedelta(days=1), body=b"newest")]
+    )
+    assert wh.query("SELECT body FROM raw_pages")[1] == [(b"newest",)]
+
+
+def test_fetch_times_with_a_zone_are_stored_as_utc(wh):
+    taipei = datetime(2025, 5, 29, 0, 0, tzinfo=ZoneInfo("Asia/Taipei"))
+    wh.record_fetches(wh.start_run("ingest"), [fetch("u", at=taipei)])
+    assert wh.query("SELECT fetched_at FROM raw_pages")[1] == [(datetime(2025, 5, 28, 16, 0),)]
+
+
+# --- retry bookkeeping ----------------------------------------------------------
+
+
+def test_urls_done_are_those_with_an_article(loaded):
+    assert loaded.urls_done() == {
+        "https://x/a",
+        "https://x/a?canonical",
+        "https://x/b",
+        "https://x/b?canonical",
+    }
+
+
+def test_failed_fetch_is_retried_until_it_succeeds(loaded):
+    assert [url for url, _ in loaded.urls_to_retry()] == ["https://x/c"]
+    run_id = loaded.start_run("ingest")
+    loaded.record_fetches(run_id, [fetch("https://x/c", at=T0 + timedelta(hours=1))])
+    assert loaded.urls_to_retry() == []
+
+
+def test_page_failing_after_fetch_is_retried_until_it_has_an_article(loaded):
+    run_id = loaded.start_run("ingest")
+    loaded.record_fetches(run_id, [fetch("https://x/d", at=T0)])
+    loaded.record_failure(run_id, "https://x/d", "ithome", "extract", "not HTML")
+    assert ("https://x/d", "ithome") in loaded.urls_to_retry()
+    assert loaded.query("SELECT last_stage, last_error FROM url_status WHERE url = 'https://x/d'")[
+        1
+    ] == [("extract", "not HTML")]
+    loaded.upsert_articles([article("d", "https://x/d", "正文")])
+    assert ("https://x/d", "ithome") not in loaded.urls_to_retry()
+
+
+# --- facts ------------------------------------------------------------------------
+
+
+def test_replace_facts_replaces_only_the_given_articles(loaded):
+    new_a = {
+        "id": "a",
+        "chips": [span(TEXT_A, "H20", vendor="NVIDIA", model="H20")],
+        "money": [],
+        "prices": [],
+        "dates": [],
+    }
+    b_before = snapshot(loaded)
+    loaded.replace_facts([new_a], "rules-2")
+    assert loaded.query("SELECT model, extractor_version FROM chips WHERE article_id = 'a'")[1] == [
+        ("H20", "rules-2")
+    ]
+    for table in ("money", "prices", "dates"):
+        assert loaded.query(f"SELECT count(*) FROM {table} WHERE article_id = 'a'")[1] == [(0,)]
+    after = snapshot(loaded)
+    for table in FACT_TABLES:
+        assert [r for r in after[table] if r[0] == "b"] == [
+            r for r in b_before[table] if r[0] == "b"
+        ]
+
+
+def test_failing_replace_leaves_the_old_facts(loaded):
+    before = snapshot(loaded, FACT_TABLES)
+    broken = facts_a()
+    broken["chips"] = broken["chips"][:1]
+    broken["dates"][0]["granularity"] = "fortnight"  # violates the CHECK, after chips were replaced
+    with pytest.raises(duckdb.ConstraintException):
+        loaded.replace_facts([broken, {"id": "b"}], "rules-2")
+    assert snapshot(loaded, FACT_TABLES) == before
+
+
+def test_facts_store_fields_and_spans_of_the_original_text(loaded):
+    rows = loaded.query(
+        "SELECT ordinal, text, span_start, span_end, currency, low, high, qualifier "
+        "FROM money WHERE article_id = 'a' ORDER BY ordinal"
+    )[1]
+    assert rows == [
+        (
+            0,
+            "約55億美元",
+            TEXT_A.index("約55億美元"),
+            TEXT_A.index("約55億美元") + 6,
+            "USD",
+            5.5e9,
+            5.5e9,
+            "approx",
+        ),
+        (
+            1,
+            "320萬元",
+            TEXT_A.index("320萬元"),
+            TEXT_A.index("320萬元") + 5,
+            "CNY",
+            3.2e6,
+            3.2e6,
+            None,
+        ),
+    ]
+    assert loaded.query("SELECT value, granularity, mod, fiscal FROM dates")[1] == [
+        ("2023-10", "month", None, False)
+    ]
+    for table in FACT_TABLES:
+        for mention, start, end, original in loaded.query(
+            f"SELECT f.text, f.span_start, f.span_end, a.original_text FROM {table} f JOIN articles a USING (article_id)"
+        )[1]:
+            assert original[start:end] == mention
+
+
+def test_bulk_load_of_20k_fact_rows(wh):
+    text = "H100" * 10
+    records = [
+        {
+            "id": f"art-{i}",
+            "chips": [span(text, "H100", vendor="NVIDIA", model="H100")] * 2,
+            "money": [span(text, "H100", currency="CNY", low=1.0, high=2.0)],
+            "prices": [
+                span(
+                    text,
+                    "H100",
+                    chip="H100",
+                    kind="rental",
+                    per="hour",
+                    currency="CNY",
+                    low=1.0,
+                    high=2.0,
+                )
+            ],
+            "dates": [span(text, "H100", value="2024-Q1", granularity="quarter", fiscal=True)],
+        }
+        for i in range(4000)
+    ]
+    started = time.perf_counter()
+    wh.replace_facts(records, "bulk")
+    elapsed = time.perf_counter() - started
+    print(f"\nreplace_facts: 20000 fact rows in {elapsed:.3f} s")
+    counts = [wh.query(f"SELECT count(*) FROM {t}")[1][0][0] for t in FACT_TABLES]
+    assert counts == [8000, 4000, 4000, 4000]
+
+
+# --- views ------------------------------------------------------------------------
+
+
+def test_chip_price_history_lists_each_price_with_its_article(loaded):
+    _, rows = loaded.query(
+        "SELECT chip, day, published, kind, per, item, currency, low, high, url "
+        "FROM chip_price_history ORDER BY chip"
+    )
+    first_seen = loaded.query(
+        "SELECT CAST(first_seen AS DATE) FROM articles WHERE article_id = 'b'"
+    )[1][0][0]
+    assert rows == [
+        ("Ascend 910B", first_seen, None, "sale", None, "card", "CNY", 7e4, 7e4, "https://x/b"),
+        (
+            "H100",
+            date(2025, 5, 28),
+            date(2025, 5, 28),
+            "sale",
+            None,
+            "server",
+            "CNY",
+            3.2e6,
+            3.2e6,
+            "https://x/a",
+        ),
+        ("H20", first_seen, None, "sale", None, "card", "CNY", 1e5, 1e5, "https://x/b"),
+    ]
+
+
+def test_chip_mentions_daily_counts_articles_and_mentions(loaded):
+    loaded.upsert_articles([article("b", "https://x/b", TEXT_B, published="2025-05-28")])
+    extra = facts_b()
+    extra["chips"].append(span(TEXT_B, "H20", vendor="NVIDIA", model="H20"))
+    loaded.replace_facts([extra], "rules-1")
+    _, rows = loaded.query("SELECT * FROM chip_mentions_daily ORDER BY model")
+    day = date(2025, 5, 28)
+    assert rows == [
+        (day, "A100", "NVIDIA", 1, 1),
+        (day, "Ascend 910B", "Huawei", 1, 1),
+        (day, "H100", "NVIDIA", 1, 1),
+        (day, "H20", "NVIDIA", 2, 3),
+    ]
+
+
+def test_money_by_article_sums_per_currency(loaded):
+    _, rows = loaded.query(
+        "SELECT article_id, currency, amounts, total_low, total_high, largest "
+        "FROM money_by_article ORDER BY article_id, currency"
+    )
+    assert rows == [
+        ("a", "CNY", 1, 3.2e6, 3.2e6, 3.2e6),
+        ("a", "USD", 1, 5.5e9, 5.5e9, 5.5e9),
+        ("b", "CNY", 2, 1.7e5, 1.7e5, 1e5),
+    ]
+
+
+# --- reading back -----------------------------------------------------------------
+
+
+def test_raw_pages_come_back_for_reextraction(loaded):
+    pages = list(loaded.raw_pages())
+    assert [(p["url"], p["body"], p["headers"], p["source"]) for p in pages] == [
+        ("https://x/a", b"<html>ok</html>", {"content-type": "text/html; charset=utf-8"}, "ithome"),
+        ("https://x/b", b"<html>ok</html>", {"content-type": "text/html; charset=utf-8"}, "ithome"),
+    ]
+
+
+def test_source_regions_reflect_the_latest_upsert(loaded):
+    assert loaded.source_regions() == {"ithome": "CN"}
+    loaded.upsert_sources(
+        [
+            {
+                "name": "ithome",
+                "kind": "feed",
+                "location": "https://ithome.example/rss",
+                "region": "TW",
+            },
+            {"name": "udn", "kind": "feed", "location": "https://udn.example/rss"},
+        ]
+    )
+    assert loaded.source_regions() == {"ithome": "TW", "udn": None}
+
+
+def test_articles_come_back_as_rule_input(loaded):
+    assert list(loaded.articles()) == [
+        {
+            "article_id": "a",
+            "url": "https://x/a",
+            "source": "ithome",
+            "published": "2025-05-28",
+            "original_text": TEXT_A,
+        },
+        {
+            "article_id": "b",
+            "url": "https://x/b",
+            "source": "ithome",
+            "published": None,
+            "original_text": TEXT_B,
+        },
+    ]
+
+
+def test_loading_while_streaming_articles_does_not_cut_the_stream(loaded):
+    seen = []
+    for row in loaded.articles():
+        seen.append(row["article_id"])
+        loaded.replace_facts([{"id": row["article_id"]}], "rules-2")
+    assert seen == ["a", "b"]
+    assert loaded.query("SELECT count(*) FROM chips")[1] == [(0,)]
+
+
+def test_finish_run_records_status_and_stats(loaded):
+    assert loaded.query(
+        "SELECT kind, status, stats->>'articles', finished_at >= started_at FROM runs"
+    )[1] == [("ingest", "ok", "2", True)]
+    with pytest.raises(KeyError):
+        loaded.finish_run("no-such-run", "ok", {})
+
+
+def test_query_returns_columns_and_rows(loaded):
+    assert loaded.query("SELECT 1 AS one, 'x' AS letter") == (["one", "letter"], [(1, "x")])
+
+
+def test_export_parquet_round_trips_every_table_and_view(loaded, tmp_path):
+    paths = loaded.export_parquet(tmp_path / "export")
+    names = {p.stem for p in paths}
+    assert (
+        set(DATA_TABLES) | {"chip_price_history", "chip_mentions_daily", "money_by_article"}
+        <= names
+    )
+    for path in paths:
+        expected = sorted(loaded.query(f"SELECT * FROM {path.stem}")[1], key=repr)
+        back = duckdb.sql(f"SELECT * FROM read_parquet('{path}')").fetchall()
+        assert sorted(back, key=repr) == expected, path.stem
+
+
+# --- location ---------------------------------------------------------------------
+
+
+def test_default_db_path_honours_chipwire_db(monkeypatch, tmp_path):
+    monkeypatch.setenv("CHIPWIRE_DB", str(tmp_path / "elsewhere.duckdb"))
+    assert default_db_path() == tmp_path / "elsewhere.duckdb"
+    monkeypatch.delenv("CHIPWIRE_DB")
+    monkeypatch.chdir(tmp_path)
+    assert default_db_path() == tmp_path / "data" / "chipwire.duckdb"
