@@ -10,7 +10,7 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 
@@ -26,8 +26,17 @@ class UserError(Exception):
     """A problem with what the user gave us: shown as one line, no traceback."""
 
 
-def read_jsonl(path: str) -> Iterator[dict[str, Any]]:
-    """Records of a JSONL file (or '-' for stdin); a bad line names file and line."""
+def read_jsonl(
+    path: str,
+    *,
+    needs_text: bool = True,
+    on_bad: Callable[[UserError], None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Records of a JSONL file (or '-' for stdin); a bad line names file and line.
+
+    With `on_bad`, a bad line is reported there and the rest still read, so one
+    broken record never costs the others.
+    """
     if path == "-":
         lines: Any = sys.stdin
     else:
@@ -39,14 +48,23 @@ def read_jsonl(path: str) -> Iterator[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(
-                f"{path} line {number}: not valid JSON ({exc.msg}); fix or remove the line"
-            ) from exc
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise UserError(f"{path} line {number}: expected an object with a string 'text' field")
-        yield record
+            yield _parse_line(line, f"{path} line {number}", needs_text)
+        except UserError as exc:
+            if on_bad is None:
+                raise
+            on_bad(exc)
+
+
+def _parse_line(line: str, where: str, needs_text: bool) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{where}: not valid JSON ({exc.msg}); fix or remove the line") from exc
+    if not isinstance(record, dict) or "id" not in record:
+        raise UserError(f"{where}: expected an object with an 'id' field")
+    if needs_text and not isinstance(record.get("text"), str):
+        raise UserError(f"{where}: expected a string 'text' field")
+    return record
 
 
 def _db(args: argparse.Namespace) -> str:
@@ -58,24 +76,31 @@ def _db(args: argparse.Namespace) -> str:
 def cmd_extract(args: argparse.Namespace) -> int:
     from pipeline.facts.extract import extract_many
 
-    records = list(read_jsonl(args.input))
     failed = 0
 
-    def report(record: dict[str, Any], exc: Exception) -> None:
+    def bad_line(exc: UserError) -> None:
+        nonlocal failed
+        failed += 1
+        err.print(f"[red]skipped:[/red] {exc}")
+
+    def bad_record(record: dict[str, Any], exc: Exception) -> None:
         nonlocal failed
         failed += 1
         err.print(f"[red]record {record.get('id')!r}: {type(exc).__name__}: {exc}[/red]")
 
+    records = list(read_jsonl(args.input, on_bad=bad_line))
     sink = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
         with Progress(console=err, transient=True, disable=len(records) < 50) as progress:
             bar = progress.add_task("extracting", total=len(records))
-            for result in extract_many(records, on_error=report):
+            for result in extract_many(records, on_error=bad_record):
                 sink.write(json.dumps(result, ensure_ascii=False) + "\n")
                 progress.advance(bar)
     finally:
         if sink is not sys.stdout:
             sink.close()
+    if failed:
+        err.print(f"[red]{failed} record(s) failed; the others were written[/red]")
     return 1 if failed else 0
 
 
@@ -84,7 +109,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from pipeline.scoring import score
 
     gold = list(read_jsonl(args.gold))
-    predicted = list(read_jsonl(args.pred)) if args.pred else list(extract_many(gold))
+    predicted = (
+        list(read_jsonl(args.pred, needs_text=False)) if args.pred else list(extract_many(gold))
+    )
     report = score(gold, predicted)
     table = Table(title=f"{args.gold}: {len(gold)} articles")
     for column in ("list", "tp", "fp", "fn", "precision", "recall", "F1"):

@@ -1,9 +1,9 @@
 """Calendar references in normalized article text, per the `dates` section of FACTS.md.
 
-Finding and dating are two steps. Whole-text regexes, one per written shape
-(2024年5月, 23Q1, 今年年初, 3-4月 …), propose mentions; where proposals overlap
-the leftmost, longest one wins, so `2024年第一季度` is one quarter rather than a
-year and a quarter. Only then are years filled in, in reading order, because a
+Finding and dating are two steps. One whole-text scan tries every written shape
+(2024年5月, 23Q1, 今年年初, 3-4月 …) wherever a date can start; where the
+proposals overlap the leftmost, longest one wins, so `2024年第一季度` is one
+quarter rather than a year and a quarter. Only then are years filled in, in reading order, because a
 date written without its year (6月, 年初) borrows the year last written in its
 paragraph, and relative words (去年, 上月) need the publication date. The words
 and the blockers that keep 2024年中国 from reading as "mid-2024" live in
@@ -67,7 +67,9 @@ _LB = "(?<![0-9A-Za-z.〇零○一二三四五六七八九十廿两])"  # not in
 _SEP = f" ?(?:{_alternation(_LEXICON['range_separators'])}) ?"
 _YEAR = f"(?P<year>{_N['year']})"
 _SHORT_YEAR = f"(?P<year>{_N['short_year']})"
-_YEAR_WORD = f"(?P<yw>{_alternation(_LEXICON['year_words'])}){_not_after(_LEXICON['year_word_not_after'])}"
+_YEAR_WORD = (
+    f"(?P<yw>{_alternation(_LEXICON['year_words'])}){_not_after(_LEXICON['year_word_not_after'])}"
+)
 _REL_YEAR = f"(?P<rel>{_alternation(_REL_YEARS)}){_not_after(_LEXICON['relative_year_not_after'])}"
 _MONTH_WORD = f"(?:{_alternation(_LEXICON['month_words'])})"
 _DAY_WORD = f"(?:{_alternation(_LEXICON['day_words'])})"
@@ -81,8 +83,7 @@ _single_year_mods = [w for w in _LEXICON["year_mod_words"] if len(w) == 1]
 _long_year_mods = [w for w in _LEXICON["year_mod_words"] if len(w) > 1]
 
 _MONTH = (
-    f"(?P<mon>{_N['month']}) ?{_MONTH_WORD}"
-    f"(?: ?(?P<day>{_N['day']}) ?{_DAY_WORD}|{_MONTH_MOD})?"
+    f"(?P<mon>{_N['month']}) ?{_MONTH_WORD}(?: ?(?P<day>{_N['day']}) ?{_DAY_WORD}|{_MONTH_MOD})?"
 )
 _QUARTER = (
     f"(?:{_ORDINAL}(?P<qo>{_N['quarter']}){_QUARTER_AFTER_ORDINAL}"
@@ -99,9 +100,7 @@ _QUARTERS_SO_FAR = (
 _MONTHS_SO_FAR = (
     f"{_SO_FAR}(?P<sm>{_N['months_so_far']}) ?(?:{_alternation(_LEXICON['so_far_month_words'])})"
 )
-_YEAR_MOD = (
-    f"(?P<ymod>年?(?:{_mod_words(_single_year_mods)})|{_mod_words(_long_year_mods)})"
-)
+_YEAR_MOD = f"(?P<ymod>年?(?:{_mod_words(_single_year_mods)})|{_mod_words(_long_year_mods)})"
 _BARE_YEAR_MOD = (
     f"(?<![{_LEXICON['bare_year_mod_not_before']}])"
     f"(?P<bym>{_mod_words(_LEXICON['bare_year_mods'])})"
@@ -112,7 +111,9 @@ def _any(*parts: str) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-_AFTER_YEAR = _any(_MONTH, _QUARTER, _Q_LETTER, _HALF, _H_LETTER, _QUARTERS_SO_FAR, _MONTHS_SO_FAR, _YEAR_MOD)
+_AFTER_YEAR = _any(
+    _MONTH, _QUARTER, _Q_LETTER, _HALF, _H_LETTER, _QUARTERS_SO_FAR, _MONTHS_SO_FAR, _YEAR_MOD
+)
 _PREFIX = f"(?:(?:{_YEAR} ?{_YEAR_WORD}|{_REL_YEAR}) ?)?"
 
 _SINGLE_SHAPES = [
@@ -133,7 +134,8 @@ _SINGLE_SHAPES = [
     # 6月, 2月17日, 第三季度, Q3, 上半年, 前三季度, 年初 (but not the 4月 of GPT-4月活)
     f"{_LB}(?<![A-Za-z]-){_any(_MONTH, _QUARTER, _Q_LETTER, _HALF, _QUARTERS_SO_FAR, _BARE_YEAR_MOD)}",
     # 2024-05-17, 2024/5/17, 2024.5.17
-    f"{_LB}(?P<year>(?:19|20)[0-9]{{2}})(?P<sep>[-/.])(?P<mon>1[0-2]|0?[1-9])"
+    f"{_LB}(?P<year>(?:19|20)[0-9]{{2}})(?P<sep>[{re.escape(_LEXICON['numeric_date_separators'])}])"
+    f"(?P<mon>1[0-2]|0?[1-9])"
     f"(?P=sep)(?P<day>3[01]|[12][0-9]|0?[1-9])(?![0-9])",
     # 今天, 上个月底, 本季度
     f"(?P<rd>{_alternation(_REL_DAYS)}){_not_after(_LEXICON['relative_day_not_after'])}"
@@ -194,34 +196,34 @@ def _groups(match: re.Match[str]) -> dict[str, str]:
 def _single(match: re.Match[str]) -> list[_Mention]:
     """Read one match of a single-date shape."""
     g = _groups(match)
-    base = _Mention(match.start(), match.end(), "year", **_year_fields(g, match.group()))
-    return [_single_unit(base, g)]
+    fields = _year_fields(g, match.group()) | _unit_fields(g)
+    return [_Mention(match.start(), match.end(), **fields)]
 
 
-def _single_unit(base: _Mention, g: dict[str, str]) -> _Mention:
+def _unit_fields(g: dict[str, str]) -> dict[str, object]:
     if "rd" in g:
-        return replace(base, granularity="day", relative=("day", _REL_DAYS[g["rd"]]))
+        return {"granularity": "day", "relative": ("day", _REL_DAYS[g["rd"]])}
     if "rm" in g:
         relative = ("month", _REL_MONTHS[g["rm"]])
-        return replace(base, granularity="month", relative=relative, mod=_mod(g, "mmod"))
+        return {"granularity": "month", "relative": relative, "mod": _mod(g, "mmod")}
     if "rq" in g:
         relative = ("quarter", _REL_QUARTERS[g["rq"]])
-        return replace(base, granularity="quarter", relative=relative, mod=_mod(g, "qmod"))
+        return {"granularity": "quarter", "relative": relative, "mod": _mod(g, "qmod")}
     if "day" in g:
         month = _number(g["mon"]) if "mon" in g else None
-        return replace(base, granularity="day", unit=month, day=_number(g["day"]))
+        return {"granularity": "day", "unit": month, "day": _number(g["day"])}
     if "mon" in g:
-        return replace(base, granularity="month", unit=_number(g["mon"]), mod=_mod(g, "mmod"))
+        return {"granularity": "month", "unit": _number(g["mon"]), "mod": _mod(g, "mmod")}
     quarter = g.get("qo") or g.get("qn") or g.get("qq")
     if quarter or "qf" in g:
         unit = _number(quarter) if quarter else _FIRST_QUARTER_WORDS[g["qf"]]
-        return replace(base, granularity="quarter", unit=unit, mod=_mod(g, "qmod"))
+        return {"granularity": "quarter", "unit": unit, "mod": _mod(g, "qmod")}
     if "hw" in g:
-        return replace(base, granularity="half", unit=_HALF_WORDS[g["hw"]])
+        return {"granularity": "half", "unit": _HALF_WORDS[g["hw"]]}
     if "hh" in g:
-        return replace(base, granularity="half", unit=int(g["hh"]))
+        return {"granularity": "half", "unit": int(g["hh"])}
     # A year, a year with a mod (2022年底, 年初), or a span of periods (前三季度) standing for its year.
-    return replace(base, mod=_mod(g, "ymod") or _mod(g, "bym"))
+    return {"granularity": "year", "mod": _mod(g, "ymod") or _mod(g, "bym")}
 
 
 def _mod(g: dict[str, str], name: str) -> str | None:
@@ -250,7 +252,10 @@ def _unit_range(granularity: str) -> Reader:
         if granularity == "day":
             base = replace(base, unit=_number(g["mon"]))
         ends = []
-        for end, start, stop in (("a", match.start(), match.end("a")), ("b", match.start("b"), match.end())):
+        for end, start, stop in (
+            ("a", match.start(), match.end("a")),
+            ("b", match.start("b"), match.end()),
+        ):
             number = _number(g[end])
             if granularity == "day":
                 ends.append(replace(base, start=start, end=stop, day=number))
@@ -274,16 +279,6 @@ _START_WORD_LISTS = (
     "first_quarter_words", "bare_year_mods", "fiscal_prefixes",
 )  # fmt: skip
 _START_WORDS = ("quarter_ordinal", "so_far_prefix", "quarter_letter")
-_UNIT_WORD_LISTS = (
-    "relative_years", "relative_days", "relative_months", "relative_quarters", "half_words",
-    "first_quarter_words", "fiscal_prefixes", "year_words", "month_words", "day_words",
-    "quarter_words_after_ordinal",
-)  # fmt: skip
-_UNIT_WORDS = ("quarter_letter", "half_letter")
-_NUMERIC_SEPARATORS = "-/."
-# No date starts further than this before its first unit or separator character
-# (2024 年, 2019 至 2022年, 二〇二四年).
-_LONGEST_LEAD = 5
 
 
 def _start_chars() -> str:
@@ -294,17 +289,6 @@ def _start_chars() -> str:
         *(_LEXICON[key] for key in _START_WORDS),
     ]
     return NUMBER_START_CHARS + "".join(sorted({w[0] for w in words}))
-
-
-def _unit_chars() -> str:
-    """Characters every date contains one of within its first few characters: 年, 月, 季,
-    Q, 天, the - of 2024-05-17 or the 至 of 2019至2022年."""
-    words = [
-        *(w for key in _UNIT_WORD_LISTS for w in _LEXICON[key]),
-        *(_LEXICON[key] for key in _UNIT_WORDS),
-    ]
-    separators = "".join(_LEXICON["range_separators"])
-    return _NUMERIC_SEPARATORS + separators + "".join(sorted({w[-1] for w in words}))
 
 
 def _without_inner_groups(pattern: str, k: int) -> str:
@@ -321,66 +305,48 @@ def _scanner() -> re.Pattern[str]:
     """All shapes in one pass, each tried as a lookahead where a date can start.
 
     The pass proposes every reading that starts at a position, so overlaps are settled
-    by `_select`, not by the order of alternatives. It keeps no inner groups: with a
-    few hundred of them the regex engine slows to a crawl; the shapes that fit are
-    matched again on their own to read their groups. Shapes that refuse to start inside
-    a number share one test of that, since most positions tried are digits of numbers.
+    by `_select`, not by the order of alternatives. A position is tried only if it can
+    start a date and a unit character (年, 月, Q, 至 …) follows closely, which skips
+    most of the text cheaply. The pass keeps no inner groups: with a few hundred of
+    them the regex engine slows to a crawl; the shapes that fit are matched again on
+    their own to read their groups. Shapes that refuse to start inside a number share
+    one test of that, since most positions tried are digits of numbers.
     """
     inside_number, anywhere = [], []
     for k, (shape, _) in enumerate(_SHAPES):
         pattern = _without_inner_groups(shape.pattern, k)
         tries = inside_number if pattern.startswith(_LB) else anywhere
         tries.append(f"(?:(?=(?P<shape{k}>{pattern.removeprefix(_LB)}))|)")
+    units = _LEXICON["unit_characters"] + "".join(_LEXICON["range_separators"])
     return re.compile(
-        f"(?=[{re.escape(_start_chars())}])(?:{_LB}{''.join(inside_number)}|){''.join(anywhere)}"
+        f"(?=[{re.escape(_start_chars())}])"
+        f"(?=.{{0,{_LEXICON['unit_character_lead']}}}?[{re.escape(units)}])"
+        f"(?:{_LB}{''.join(inside_number)}|){''.join(anywhere)}"
     )
 
 
 _SCANNER = _scanner()
 _SHAPE_GROUP = [_SCANNER.groupindex[f"shape{k}"] for k in range(len(_SHAPES))]
 _NEWLINE_RE = re.compile("\n")
-_UNIT_RE = re.compile(f"[{re.escape(_unit_chars())}]")
 
 
-def _windows(text: str) -> Iterator[tuple[int, int]]:
-    """Stretches of text where a date may start: just before and at a unit character.
-
-    Unit characters are rare and found by a fast character-class search, so the costly
-    scan only runs near them; this keeps the module well under 1 ms per 2,000 characters.
-    """
-    start = end = -1
-    for unit in _UNIT_RE.finditer(text):
-        lead = max(0, unit.start() - _LONGEST_LEAD)
-        if lead > end:
-            if end > start:
-                yield start, end
-            start = lead
-        end = unit.end()
-    if end > start:
-        yield start, end
+def _proposals(text: str) -> Iterator[tuple[re.Match[str], Reader]]:
+    for scan in _SCANNER.finditer(text):
+        if scan.lastindex is None:
+            continue
+        for (shape, reader), group in zip(_SHAPES, _SHAPE_GROUP, strict=True):
+            if scan.start(group) >= 0:
+                yield shape.match(text, scan.start()), reader
 
 
-def _proposals(text: str) -> Iterator[tuple[int, int, list[_Mention]]]:
-    for window_start, window_end in _windows(text):
-        for scan in _SCANNER.finditer(text, window_start):
-            if scan.start() >= window_end:
-                break
-            if scan.lastindex is None:
-                continue
-            for (shape, reader), group in zip(_SHAPES, _SHAPE_GROUP, strict=True):
-                if scan.start(group) >= 0:
-                    match = shape.match(text, scan.start())
-                    yield match.start(), match.end(), reader(match)
-
-
-def _select(proposals: Iterable[tuple[int, int, list[_Mention]]]) -> list[_Mention]:
+def _select(proposals: Iterable[tuple[re.Match[str], Reader]]) -> list[_Mention]:
     """Leftmost-longest among overlapping proposals: the fullest reading of a phrase wins."""
     kept: list[_Mention] = []
     last_end = -1
-    for start, end, mentions in sorted(proposals, key=lambda p: (p[0], -p[1])):
-        if start >= last_end:
-            kept.extend(mentions)
-            last_end = end
+    for match, reader in sorted(proposals, key=lambda p: (p[0].start(), -p[0].end())):
+        if match.start() >= last_end:
+            kept.extend(reader(match))
+            last_end = match.end()
     return kept
 
 
@@ -444,7 +410,10 @@ def _closest_year(mention: _Mention, published: date) -> int:
     """The year that puts a year-less date nearest the publication date."""
     candidates = [(366 * 2, published.year)]  # a 2月29日 with no leap year near: dropped later
     for year in (published.year - 1, published.year, published.year + 1):
-        if mention.granularity == "day" and mention.day > calendar.monthrange(year, mention.unit)[1]:
+        if (
+            mention.granularity == "day"
+            and mention.day > calendar.monthrange(year, mention.unit)[1]
+        ):
             continue
         period = _interval(mention.granularity, year, mention.unit, mention.day)
         candidates.append((_distance(period, published), year))
@@ -517,8 +486,10 @@ def _resolve(
             placed = _placed(mention, context, published)
             if not _exists(placed):
                 continue
-            value = None if placed.year is None else _value(
-                placed.granularity, placed.year, placed.unit, placed.day
+            value = (
+                None
+                if placed.year is None
+                else _value(placed.granularity, placed.year, placed.unit, placed.day)
             )
         if mention.year is not None or mention.year_shift is not None:
             context.year = (placed.year, placed.fiscal)

@@ -38,6 +38,13 @@ for _name, _default in (("published", None), ("region", "CN"), ("hits", None)):
         Doc.set_extension(_name, default=_default)
 
 
+def _text(doc: Doc) -> str:
+    """`doc.text` is rebuilt from the tokens on every access; read it once per doc."""
+    if "chipwire_text" not in doc.user_data:
+        doc.user_data["chipwire_text"] = doc.text
+    return doc.user_data["chipwire_text"]
+
+
 def _keep(doc: Doc, group: str, hits: list[Any]) -> None:
     doc._.hits[group] = hits
     spans = []
@@ -50,25 +57,25 @@ def _keep(doc: Doc, group: str, hits: list[Any]) -> None:
 
 @Language.component("chipwire_chips")
 def chips_component(doc: Doc) -> Doc:
-    _keep(doc, "chips", find_chips(doc.text))
+    _keep(doc, "chips", find_chips(_text(doc)))
     return doc
 
 
 @Language.component("chipwire_money")
 def money_component(doc: Doc) -> Doc:
-    _keep(doc, "money", find_money(doc.text, region=doc._.region))
+    _keep(doc, "money", find_money(_text(doc), region=doc._.region))
     return doc
 
 
 @Language.component("chipwire_prices")
 def prices_component(doc: Doc) -> Doc:
-    _keep(doc, "prices", find_prices(doc.text, doc._.hits["money"], doc._.hits["chips"]))
+    _keep(doc, "prices", find_prices(_text(doc), doc._.hits["money"], doc._.hits["chips"]))
     return doc
 
 
 @Language.component("chipwire_dates")
 def dates_component(doc: Doc) -> Doc:
-    _keep(doc, "dates", find_dates(doc.text, doc._.published))
+    _keep(doc, "dates", find_dates(_text(doc), doc._.published))
     return doc
 
 
@@ -95,6 +102,7 @@ def extractor_version() -> str:
 def run_rules(norm: Normalized, published: str | None, region: str) -> Doc:
     nlp = build_nlp()
     doc = nlp.make_doc(norm.text)
+    doc.user_data["chipwire_text"] = norm.text
     doc._.published = published
     doc._.region = region
     doc._.hits = {}

@@ -1,0 +1,327 @@
+"""Calendar dates (FACTS.md, `dates`): one test group per rule, plus the two gold seeds.
+
+Sentences are written in the style of mainland, Hong Kong and Taiwan tech news and
+given in normalized form (simplified script, ASCII punctuation), as the rule sees them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.facts.dates import find_dates
+from pipeline.normalize import normalize
+
+GOLD = Path("/work/shared/gold/seeds.jsonl")
+LEXICON = json.loads(
+    (Path(__file__).resolve().parents[1] / "models" / "dates.json").read_text(encoding="utf-8")
+)
+
+
+def dates(
+    text: str, published: str | None = "2025-05-28"
+) -> list[tuple[str, str | None, str, str | None]]:
+    return [
+        (text[h.start : h.end], h.value, h.granularity, h.mod) for h in find_dates(text, published)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "英伟达于2025年5月17日宣布放弃Hopper架构对华出口。",
+            ("2025年5月17日", "2025-05-17", "day"),
+        ),
+        ("自2023年10月起,拜登政府叫停了A100的对华出售。", ("2023年10月", "2023-10", "month")),
+        ("2024年,H20在中国市场狂销80万片。", ("2024年", "2024", "year")),
+        ("2025年第一季度,昇腾910B出货量突破60万片。", ("2025年第一季度", "2025-Q1", "quarter")),
+        ("台积电2024年第4季营收创新高。", ("2024年第4季", "2024-Q4", "quarter")),
+        ("寒武纪2025年一季度营收大增。", ("2025年一季度", "2025-Q1", "quarter")),
+        ("AMD 2024年Q3数据中心收入翻倍。", ("2024年Q3", "2024-Q3", "quarter")),
+        ("海光信息2025年上半年净利润增长。", ("2025年上半年", "2025-H1", "half")),
+        ("美光预计2024下半年HBM售罄。", ("2024下半年", "2024-H2", "half")),
+        ("港股公司今年首季业绩亮眼。", ("今年首季", "2025-Q1", "quarter")),
+        ("新规于2024/5/17生效。", ("2024/5/17", "2024-05-17", "day")),
+        ("新规于2024-05-17生效。", ("2024-05-17", "2024-05-17", "day")),
+        ("新规于2024.5.17生效。", ("2024.5.17", "2024-05-17", "day")),
+    ],
+)
+def test_absolute_dates_read_at_their_granularity(text, expected):
+    span, value, granularity = expected
+    assert dates(text) == [(span, value, granularity, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("二〇二四年四月廿六日,华为发布新品。", ("二〇二四年四月廿六日", "2024-04-26")),
+        ("二零二三年十二月,美国再度收紧管制。", ("二零二三年十二月", "2023-12")),
+        ("机构预计今年六月开始交付。", ("今年六月", "2025-06")),
+        ("该公司23年3月推出首款训练卡。", ("23年3月", "2023-03")),
+        ("英伟达23Q1数据中心营收42.8亿美元。", ("23Q1", "2023-Q1")),
+    ],
+)
+def test_chinese_numerals_and_two_digit_years_count(text, expected):
+    assert [d[:2] for d in dates(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("美国政府对2022年底运往中国的GPU实施限制。", ("2022年底", "2022", "year", "end")),
+        ("新款芯片预计2025年晚些时候发布。", ("2025年晚些时候", "2025", "year", "end")),
+        ("这批订单2024年初起陆续交付。", ("2024年初", "2024", "year", "start")),
+        ("样品将于今年年中送测。", ("今年年中", "2025", "year", "mid")),
+        ("今年早些时候,该公司完成融资。", ("今年早些时候", "2025", "year", "start")),
+        ("H20库存预计3月底清空。", ("3月底", "2025-03", "month", "end")),
+        ("新卡最快6月中旬到货。", ("6月中旬", "2025-06", "month", "mid")),
+        ("一季度末,库存降至低位。", ("一季度末", "2025-Q1", "quarter", "end")),
+        ("去年底,该公司已囤积大量芯片。", ("去年底", "2024", "year", "end")),
+    ],
+)
+def test_mod_words_belong_to_the_span_and_set_mod(text, expected):
+    assert dates(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今年以来,H100价格持续下跌。", [("今年", "2025", "year", None)]),
+        ("去年10月,一篇报道引发关注。", [("去年10月", "2024-10", "month", None)]),
+        ("前年,该公司尚未盈利。", [("前年", "2023", "year", None)]),
+        ("明年下半年有望量产。", [("明年下半年", "2026-H2", "half", None)]),
+        ("今年年初以来,H100热度消退。", [("今年年初", "2025", "year", "start")]),
+        ("今年第一季度,出货量翻倍。", [("今年第一季度", "2025-Q1", "quarter", None)]),
+        ("英伟达今日宣布新品。", [("今日", "2025-05-28", "day", None)]),
+        ("黄仁勋昨天抵达北京。", [("昨天", "2025-05-27", "day", None)]),
+        ("股价前天大跌。", [("前天", "2025-05-26", "day", None)]),
+        ("财报将于明天公布。", [("明天", "2025-05-29", "day", None)]),
+        ("本月出货量创新高。", [("本月", "2025-05", "month", None)]),
+        ("上个月底,价格回落。", [("上个月底", "2025-04", "month", "end")]),
+        ("下月将开放预订。", [("下月", "2025-06", "month", None)]),
+        ("本季营收预计持平。", [("本季", "2025-Q2", "quarter", None)]),
+        ("上季度毛利率下滑。", [("上季度", "2025-Q1", "quarter", None)]),
+    ],
+)
+def test_relative_dates_resolve_against_publication(text, expected):
+    assert dates(text) == expected
+
+
+def test_relative_month_and_quarter_cross_the_year_boundary():
+    assert dates("上个月与上季度相比", "2025-01-15") == [
+        ("上个月", "2024-12", "month", None),
+        ("上季度", "2024-Q4", "quarter", None),
+    ]
+
+
+def test_without_publication_relative_dates_keep_granularity_but_no_value():
+    text = "去年10月发布,今天开售,本季出货。6月量产。"
+    assert dates(text, None) == [
+        ("去年10月", None, "month", None),
+        ("今天", None, "day", None),
+        ("本季", None, "quarter", None),
+        ("6月", None, "month", None),
+    ]
+
+
+def test_year_less_date_borrows_a_relative_year_unresolved_without_publication():
+    assert dates("今年营收增长,6月发布新卡。", None) == [
+        ("今年", None, "year", None),
+        ("6月", None, "month", None),
+    ]
+
+
+def test_month_only_publication_dates_months_but_not_days():
+    assert dates("本月与今天", "2025-05") == [
+        ("本月", "2025-05", "month", None),
+        ("今天", None, "day", None),
+    ]
+
+
+def test_year_less_date_takes_the_nearest_earlier_year_of_its_paragraph():
+    text = "2023年,公司营收增长,6月发布新卡,第三季度交付,年底量产。2024年3月,17日开售。"
+    assert dates(text, "2025-05-28") == [
+        ("2023年", "2023", "year", None),
+        ("6月", "2023-06", "month", None),
+        ("第三季度", "2023-Q3", "quarter", None),
+        ("年底", "2023", "year", "end"),
+        ("2024年3月", "2024-03", "month", None),
+        ("17日", "2024-03-17", "day", None),
+    ]
+
+
+def test_year_less_date_borrows_a_resolved_relative_year():
+    text = "一位供货商透露,今年年初以来热度消退:服务器从年初320万元回落至250万元。"
+    assert dates(text) == [
+        ("今年年初", "2025", "year", "start"),
+        ("年初", "2025", "year", "start"),
+    ]
+
+
+def test_a_new_paragraph_forgets_the_year_and_falls_back_to_publication():
+    text = "2023年,公司营收增长。\n新芯片样品最早将于6月提供。"
+    assert dates(text, "2025-05-28")[-1] == ("6月", "2025-06", "month", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "value"),
+    [
+        ("2月17日", "2025-12-31", "2026-02-17"),
+        ("12月5日", "2026-01-10", "2025-12-05"),
+        ("6月", "2025-05-28", "2025-06"),
+        ("第四季度", "2025-02-10", "2024-Q4"),
+        ("下半年", "2025-05-28", "2025-H2"),
+        ("21日", "2025-05-28", "2025-05-21"),
+        ("30日", "2025-06-02", "2025-05-30"),
+    ],
+)
+def test_without_a_year_in_the_paragraph_the_date_lands_nearest_publication(text, published, value):
+    assert dates(text, published)[0][1] == value
+
+
+def test_a_day_with_its_month_after_a_full_date_takes_that_month():
+    assert dates("英伟达5月28日公布财报,29日股价上涨。", "2025-06-10") == [
+        ("5月28日", "2025-05-28", "day", None),
+        ("29日", "2025-05-29", "day", None),
+    ]
+
+
+def test_a_span_of_periods_is_its_year():
+    assert dates("2024年前三季度,寒武纪营收增长。") == [("2024年前三季度", "2024", "year", None)]
+    assert dates("今年前5个月,出口额下降。") == [("今年前5个月", "2025", "year", None)]
+    assert dates("2023年,前三季度亏损收窄。") == [
+        ("2023年", "2023", "year", None),
+        ("前三季度", "2023", "year", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2019-2022年,中国GPU市场规模翻倍。", [("2019", "2019"), ("2022年", "2022")]),
+        ("2019至2022年间,管制持续加码。", [("2019", "2019"), ("2022年", "2022")]),
+        ("2023、2024年连续亏损。", [("2023", "2023"), ("2024年", "2024")]),
+        ("2024年3-4月,价格持续下跌。", [("2024年3", "2024-03"), ("4月", "2024-04")]),
+        ("去年11-12月出货放缓。", [("去年11", "2024-11"), ("12月", "2024-12")]),
+        ("展会于5月17-18日举行。", [("5月17", "2025-05-17"), ("18日", "2025-05-18")]),
+        ("2024年第二、三季度需求回暖。", [("2024年第二", "2024-Q2"), ("三季度", "2024-Q3")]),
+    ],
+)
+def test_ranges_give_one_item_per_end(text, expected):
+    assert [d[:2] for d in dates(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("英伟达2025财年第一季度营收260亿美元。", ("2025财年第一季度", "2025-Q1", "quarter")),
+        ("美光FY2023Q3营收37.5亿美元。", ("FY2023Q3", "2023-Q3", "quarter")),
+        ("美光FY25 Q3财报超预期。", ("FY25 Q3", "2025-Q3", "quarter")),
+        ("公司预计2026财年资本支出增加。", ("2026财年", "2026", "year")),
+        ("台积电2024会计年度营收创新高。", ("2024会计年度", "2024", "year")),
+    ],
+)
+def test_fiscal_periods_keep_the_fiscal_year_and_are_flagged(text, expected):
+    hits = find_dates(text, "2025-05-28")
+    assert [(text[h.start : h.end], h.value, h.granularity, h.fiscal) for h in hits] == [
+        (*expected, True)
+    ]
+
+
+def test_a_quarter_after_a_fiscal_year_is_fiscal_but_a_month_is_calendar():
+    text = "英伟达2026财年第一季度营收440亿美元,第二季度指引450亿美元,4月起H20停售。"
+    hits = find_dates(text, "2025-05-28")
+    assert [(h.value, h.granularity, h.fiscal) for h in hits] == [
+        ("2026-Q1", "quarter", True),
+        ("2026-Q2", "quarter", True),
+        ("2025-04", "month", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "H100的交付周期已从8-11个月缩短至3-4个月。",
+        "一年租金保守估计约165万元人民币。",
+        "设备需在90天内完成交付,质保两年。",
+        "这项技术已发展了3年,十年内难以追赶。",
+        "黄仁勋在近期台北电脑展上表示,未来几年市场规模可达500亿美元。",
+        "近年来,国产芯片进步明显。",
+        "英伟达周五股价下跌,本周累计跌幅5%,星期三曾反弹。",
+        "当日成交量放大,当季毛利率下滑,同年推出新品。",
+        "较去年同期增长56%。",
+        "今日头条母公司字节跳动大量采购H20。",
+        "创始人45岁,团队平均23岁。",
+        "每台8卡服务器的价格约为12万元,下午3点开盘。",
+        "1990年代起步的半导体产业。",
+        "如今年轻工程师更偏爱CUDA。",
+        "黄仁勋随即进行了年内第二次中国行。",
+        "市场占有率已从拜登政府初期的95%滑落至50%。",
+        "GPT-4月活跃用户过亿,一年四季需求旺盛。",
+        "英伟达H20与H200、B200均受管制。",
+        "30日内完成审批,约合100日元。",
+    ],
+)
+def test_durations_vague_times_weeks_anaphora_and_counts_are_not_dates(text):
+    assert dates(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("数据显示,2024年中国区贡献了英伟达13%的营收。", [("2024年", "2024", "year", None)]),
+        ("有消息称,自2023年以来,大厂在寻求替代品。", [("2023年", "2023", "year", None)]),
+        ("2025年初步统计显示出货量增长。", [("2025年", "2025", "year", None)]),
+        ("5月中国出口AI服务器下降。", [("5月", "2025-05", "month", None)]),
+        ("今年中芯国际扩产。", [("今年", "2025", "year", None)]),
+    ],
+)
+def test_a_mod_character_starting_another_word_is_not_a_mod(text, expected):
+    assert dates(text) == expected
+
+
+def test_a_day_its_month_does_not_have_is_dropped_whole():
+    assert dates("传闻2025年2月29日发布,2024年2月29日为闰日。") == [
+        ("2024年2月29日", "2024-02-29", "day", None)
+    ]
+
+
+def test_every_vocabulary_word_contains_a_unit_character_the_scan_looks_for():
+    # Day words (日, 号) are left out: they only ever follow a 月.
+    units = set(LEXICON["unit_characters"])
+    for key in (
+        "year_words",
+        "month_words",
+        "quarter_words_after_ordinal",
+        "relative_years",
+        "relative_days",
+        "relative_months",
+        "relative_quarters",
+        "half_words",
+        "first_quarter_words",
+        "bare_year_mods",
+        "fiscal_prefixes",
+    ):
+        for word in LEXICON[key]:
+            assert units & set(word), f"{key}: {word} has no unit character"
+
+
+def _seeds() -> list[dict]:
+    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("seed", _seeds(), ids=lambda s: s["id"])
+def test_gold_seed_dates_are_found_exactly_and_nothing_else(seed):
+    norm = normalize(seed["text"])
+    found = []
+    for hit in find_dates(norm.text, seed["published"]):
+        start, end = norm.to_original(hit.start, hit.end)
+        found.append((seed["text"][start:end], start, end, hit.value, hit.granularity, hit.mod))
+    gold = [
+        (g["text"], g["start"], g["end"], g["value"], g["granularity"], g["mod"])
+        for g in seed["dates"]
+    ]
+    assert sorted(found) == sorted(gold)
