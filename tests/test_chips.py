@@ -1,13 +1,13 @@
 import json
 import time
-from pathlib import Path
 
 import pytest
+from seed_gold import SEED_GOLD
 
 from pipeline.facts.chips import find_chips
 from pipeline.normalize import normalize
 
-GOLD = Path("/work/shared/gold/seeds.jsonl")
+GOLD = SEED_GOLD
 
 
 def models(text: str) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from seed_gold import SEED_GOLD
 
 from pipeline.article import build_article
 from pipeline.cli import main
@@ -16,7 +17,7 @@ from pipeline.facts.extract import extractor_version
 from pipeline.warehouse import Warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "gold" / "seeds.jsonl"
+SEEDS = SEED_GOLD
 SAMPLES = ROOT / "samples"
 
 

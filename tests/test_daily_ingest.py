@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
+from seed_gold import load_seed_gold
 from werkzeug import Request, Response
 
 from flows.daily_ingest import daily_ingest
@@ -16,9 +16,7 @@ from pipeline.scoring import score
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
-GOLD = [
-    json.loads(line) for line in (ROOT.parent / "shared/gold/seeds.jsonl").open(encoding="utf-8")
-]
+GOLD = load_seed_gold()
 GOLD_PAGES = {"seed-000": "seed-000.html", "seed-002": "seed-002.html"}
 FACT_TABLES = ("chips", "money", "prices", "dates")
 

@@ -10,11 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
+from seed_gold import SEED_GOLD
 
 from pipeline.facts.dates import find_dates
 from pipeline.normalize import normalize
 
-GOLD = Path("/work/shared/gold/seeds.jsonl")
+GOLD = SEED_GOLD
 LEXICON = json.loads(
     (Path(__file__).resolve().parents[1] / "models" / "dates.json").read_text(encoding="utf-8")
 )

@@ -1,13 +1,13 @@
 import json
-from pathlib import Path
 from time import perf_counter
 
 import pytest
+from seed_gold import SEED_GOLD
 
 from pipeline.facts.money import find_money
 from pipeline.normalize import normalize
 
-GOLD = Path("/work/shared/gold/seeds.jsonl")
+GOLD = SEED_GOLD
 
 
 def found(text: str, region: str = "CN") -> list[tuple[str, str, float, float, str | None]]:

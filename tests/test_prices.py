@@ -1,14 +1,14 @@
 import json
-from pathlib import Path
 
 import pytest
+from seed_gold import SEED_GOLD
 
 from pipeline.facts.chips import find_chips
 from pipeline.facts.money import find_money
 from pipeline.facts.prices import find_prices
 from pipeline.normalize import normalize
 
-GOLD = Path("/work/shared/gold/seeds.jsonl")
+GOLD = SEED_GOLD
 
 
 def prices(text: str, region: str = "CN") -> list[tuple]:

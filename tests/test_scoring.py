@@ -1,17 +1,12 @@
 """The scorer follows the rules at the end of FACTS.md."""
 
 import copy
-import json
-from pathlib import Path
+
+from seed_gold import load_seed_gold
 
 from pipeline.scoring import score
 
-GOLD = [
-    json.loads(line)
-    for line in (Path(__file__).resolve().parents[2] / "shared/gold/seeds.jsonl").open(
-        encoding="utf-8"
-    )
-]
+GOLD = load_seed_gold()
 
 
 def _article(**lists):
