@@ -8,6 +8,7 @@ writing system itself rather than a tunable lexicon, which is why they stay in c
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import lru_cache
 
 # Every character that stands for one digit: plain, financial (大写), traditional,
@@ -33,11 +34,12 @@ _DECIMAL_POINTS = "点點"
 
 _CN_DIGITS = "".join(_DIGIT_VALUES)
 _UNITS = "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
-_TENS_START = "十拾" + "".join(_CONTRACTIONS)
+# A number may open on a place word with its 一 left out: 十亿, 百亿, 千亿元 (超过千亿元).
+_PLACE_START = "十拾百佰千仟" + "".join(_CONTRACTIONS)
 
 _ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 _CHINESE = (
-    f"[{_CN_DIGITS}{_TENS_START}][{_CN_DIGITS}{_UNITS}{_TENS_START}]*"
+    f"[{_CN_DIGITS}{_PLACE_START}][{_CN_DIGITS}{_UNITS}{_PLACE_START}]*"
     f"(?:[{_DECIMAL_POINTS}][{_CN_DIGITS}]+[{_UNITS}]*)?"
 )
 
@@ -52,7 +54,7 @@ digit-by-digit or decimal (`一點○五兆`). It also matches the approximate r
 `parse_number_range` reads (`七八千`). Callers add their own boundaries.
 """
 
-NUMBER_START_CHARS = "0123456789" + _CN_DIGITS + _TENS_START
+NUMBER_START_CHARS = "0123456789" + _CN_DIGITS + _PLACE_START
 """Every character a number can begin with, for callers that prefilter positions."""
 
 _NUMBER_RE = re.compile(NUMBER_PATTERN)
@@ -107,7 +109,8 @@ def _parse_big(s: str) -> float | None:
     if head_value is None:
         return None
     if not tail:
-        return head_value * unit
+        # in decimal, so 9899.2亿 is 989920000000, not 989920000000.0001
+        return float(Decimal(repr(head_value)) * unit)
     if len(tail) == 1 and tail != "0" and tail.isdigit():
         # 一万五 / 两亿五: a lone trailing digit counts in the next-lower place.
         return head_value * unit + int(tail) * unit / 10

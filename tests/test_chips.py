@@ -174,3 +174,9 @@ def test_an_article_is_scanned_in_well_under_a_millisecond_per_2000_chars() -> N
             find_chips(text)
         best = min(best, (time.perf_counter() - began) / 20)
     assert best < 0.001
+
+
+def test_a_bare_geforce_number_is_a_chip_only_with_gpu_context() -> None:
+    assert models("国内4090显卡的租金每月约3000元") == ["RTX 4090"]
+    assert models("英伟达4090D在中国市场热销") == ["RTX 4090D"]
+    assert models("该小区共有4090户居民,订单金额4090元") == []

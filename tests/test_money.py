@@ -215,14 +215,16 @@ def test_every_occurrence_of_the_same_amount_counts() -> None:
 
 
 def test_from_one_price_to_another_is_two_amounts() -> None:
-    assert [
-        s for s, _, _, _, _ in found("单卡价格从30万元跌至17万-19万元,此前300万元至400万元")
-    ] == [
+    assert [s for s, _, _, _, _ in found("单卡价格从30万元跌至17万-19万元")] == [
         "30万元",
         "17万-19万元",
-        "300万元",
-        "400万元",
     ]
+
+
+def test_a_range_with_the_currency_at_both_ends_is_one_amount() -> None:
+    """Guidance is written 50亿元至70亿元 as often as 50亿至70亿元: one range either way."""
+    assert found("公司预计全年营收50亿元至70亿元") == [("50亿元至70亿元", "CNY", 5e9, 7e9, None)]
+    assert found("售价在300万元到400万元之间")[0][2:4] == (3e6, 4e6)
 
 
 def test_share_prices_and_earnings_per_share_are_money() -> None:
@@ -286,3 +288,13 @@ def test_a_day_of_month_running_into_a_yuan_word_is_not_yen(text: str) -> None:
 
 def test_an_unknown_digit_makes_a_range_over_that_place() -> None:
     assert found("比H100贵二十几万元") == [("二十几万元", "CNY", 210000, 290000, "approx")]
+
+
+def test_amounts_opening_on_a_place_word_are_read_and_vague_ones_are_not() -> None:
+    assert found("国内智算中心投资超过千亿元") == [("超过千亿元", "CNY", 1e11, 1e11, "over")]
+    assert found("该项目总投资逾百亿元") == [("逾百亿元", "CNY", 1e10, 1e10, "over")]
+    assert found("市场规模达数百亿元,几千万元的订单") == []
+
+
+def test_decimal_amounts_carry_no_float_noise() -> None:
+    assert found("营收新台币9,899.2亿元")[0][2] == 989920000000.0

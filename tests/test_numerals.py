@@ -76,7 +76,7 @@ def test_lone_trailing_digit_takes_the_next_lower_place(written: str, value: flo
     assert parse_number(written) == pytest.approx(value)
 
 
-@pytest.mark.parametrize("written", ["", "万", "百万", "abc", "H100", "1,2", "十几", "千千"])
+@pytest.mark.parametrize("written", ["", "万", "abc", "H100", "1,2", "十几", "千千"])
 def test_non_numbers_give_none(written: str) -> None:
     assert parse_number(written) is None
 
@@ -103,3 +103,11 @@ def test_pattern_finds_numbers_that_parse_in_running_text() -> None:
     found = re.findall(NUMBER_PATTERN, text)
     assert found == ["1.2 万亿", "二〇二三", "一點○五", "3,500"]
     assert all(parse_number(s) is not None for s in found)
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("百万", 1e6), ("千亿", 1e11), ("百亿", 1e10), ("十亿", 1e9), ("千元", None)],
+)
+def test_a_number_may_open_on_a_place_word(written: str, value: float | None) -> None:
+    assert parse_number(written) == value

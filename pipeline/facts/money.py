@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +89,6 @@ _LIST_SEPARATOR_TUPLE = tuple(
     _LIST_SEPARATORS | {f" {w}" for w in _LIST_SEPARATORS} | {f"{w} " for w in _LIST_SEPARATORS}
 )
 _LIST_END = tuple(_LEXICON["list_item_terminators"])
-_TWO_AMOUNT_SEPARATORS = set(_LEXICON["range_separators_between_two_amounts"])
 _DAY_SUFFIXES = set(_LEXICON["day_suffixes"])
 _NOT_AFTER_CHINESE_NUMBER = set(_LEXICON["not_after_chinese_number"])
 
@@ -144,7 +144,7 @@ def _is_word_not_number(text: str, match: re.Match[str]) -> bool:
 
 
 def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate]:
-    """One candidate per amount; `300万元至400万元` with a currency at each end is two."""
+    """One candidate per written amount or range (`17万-19万元`, `50亿元至70亿元`)."""
     start, verb_qualifier = _start_and_verb(text, match)
     english = _LEXICON["english_multipliers"].get(match["english"] or "", 1)
     low, high = _endpoint(match, 1)
@@ -166,29 +166,7 @@ def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate
         return [
             _Candidate(start, match.end(), low * english, high * english, qualifier, currency, bare)
         ]
-    second_low, second_high = _endpoint(match, 2)
-    if match["c1"] and match["sep"] not in _TWO_AMOUNT_SEPARATORS:
-        first_currency = _currency_of(match["c1"], region) or prefix
-        first_bare = _is_bare(match["c1"], prefix)
-        first = _Candidate(
-            start,
-            match.end("c1"),
-            low,
-            high,
-            _qualifier(qpre, match["infix1"], default=verb_qualifier),
-            first_currency,
-            first_bare,
-        )
-        second = _Candidate(
-            match.start("n2"),
-            match.end(),
-            second_low * english,
-            second_high * english,
-            _qualifier(match["infix2"], match["qsuf"], default=None),
-            _currency_of(match["c2"], region) or first_currency,
-            _is_bare(match["c2"], None) if match["c2"] else first_bare,
-        )
-        return [first, second]
+    _, second_high = _endpoint(match, 2)
     low = _scale_like(match["n1"], low, match["n2"], second_high)
     return [
         _Candidate(
@@ -232,7 +210,8 @@ def _endpoint(match: re.Match[str], i: int) -> tuple[float, float]:
     scale = 1
     for unit in match[f"unit{i}"] or "":
         scale *= _UNIT_VALUES[unit]
-    return low * scale, high * scale
+    # in decimal, so 9,899.2亿 is 989920000000, not 989920000000.0001
+    return float(Decimal(repr(low)) * scale), float(Decimal(repr(high)) * scale)
 
 
 def _scale_like(first: str, low: float, second: str, high: float) -> float:
