@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
 from bisect import bisect_right
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from pipeline.facts.hits import MoneyHit
