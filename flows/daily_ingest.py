@@ -19,6 +19,8 @@ from pipeline.fetch import Fetcher, FetchResult
 from pipeline.sources import Source, resolve_sources
 from pipeline.warehouse import Warehouse, default_db_path
 
+PROGRESS_EVERY = 25  # pages between progress lines on long runs
+
 
 @task(retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
 def discover_source(source: Source, fetcher: Fetcher) -> list[Candidate]:
@@ -80,9 +82,11 @@ def daily_ingest(
         fetched = [fetch_page.submit(c, fetcher) for c in todo]
         fetches: list[dict[str, Any]] = []
         extracted = []
-        for candidate, future in zip(todo, fetched, strict=True):
+        for done_count, (candidate, future) in enumerate(zip(todo, fetched, strict=True), 1):
             result: FetchResult = future.result()
             fetches.append(_fetch_row(result, candidate.source))
+            if done_count % PROGRESS_EVERY == 0 or done_count == len(todo):
+                logger.info("fetched %d/%d pages", done_count, len(todo))
             if result.ok:
                 extracted.append(
                     extract_article.submit(
@@ -95,6 +99,7 @@ def daily_ingest(
                     )
                 )
     outcome = collect([f.result() for f in extracted])
+    logger.info("extracted %d articles, %d failures", len(outcome.bundles), len(outcome.failures))
     outcome.failures[:0] = failures
     stats = {
         "sources": len(resolved),

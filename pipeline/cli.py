@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -156,6 +157,9 @@ def _brief(item: dict[str, Any]) -> str:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from flows.daily_ingest import daily_ingest
+
+    # Prefect stays at WARNING (quiet); the flow's own progress lines are wanted here
+    logging.getLogger("prefect.flow_runs").setLevel(logging.INFO)
 
     stats = daily_ingest(
         sources=args.sources or None,

@@ -606,3 +606,14 @@ def test_default_db_path_honours_chipwire_db(monkeypatch, tmp_path):
     monkeypatch.delenv("CHIPWIRE_DB")
     monkeypatch.chdir(tmp_path)
     assert default_db_path() == tmp_path / "data" / "chipwire.duckdb"
+
+
+def test_discovery_failures_and_pages_failing_five_times_are_not_retried(tmp_path):
+    with Warehouse(tmp_path / "retry.duckdb") as wh:
+        for attempt in range(5):
+            run_id = wh.start_run("daily_ingest")
+            wh.record_failure(run_id, "https://x/feed.xml", "x", "discover", "HTTP 404")
+            wh.record_failure(run_id, "https://x/broken", "x", "extract", "not HTML")
+            retry = wh.urls_to_retry()
+            assert ("https://x/feed.xml", "x") not in retry
+            assert (("https://x/broken", "x") in retry) == (attempt < 4)
