@@ -326,3 +326,16 @@ def test_gold_seed_dates_are_found_exactly_and_nothing_else(seed):
         for g in seed["dates"]
     ]
     assert sorted(found) == sorted(gold)
+
+
+def test_taiwan_bracketed_relative_day_resolves_against_publication() -> None:
+    hits = find_dates("广达(2382)昨(13)日举行法说会,今(14)日股价上涨", "2025-11-14")
+    assert [(h.value, h.granularity) for h in hits] == [
+        ("2025-11-13", "day"),
+        ("2025-11-14", "day"),
+    ]
+
+
+def test_taiwan_months_so_far_without_a_year_stand_for_the_year() -> None:
+    hits = find_dates("英业达5月合并营收达552.3亿元;累计前5月营收2,418亿元", "2025-06-13")
+    assert [(h.value, h.granularity) for h in hits] == [("2025-05", "month"), ("2025", "year")]

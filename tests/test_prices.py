@@ -196,3 +196,8 @@ def test_seed_articles_give_exactly_the_gold_prices() -> None:
             for g in record["prices"]
         )
         assert found == gold, record["id"]
+
+
+def test_a_paper_loss_on_hoarded_servers_is_not_a_price() -> None:
+    text = "此前有客户以每台超百万元的价格囤了一批H20服务器,如今账面已浮亏二三十万元。"
+    assert [(p[0], p[2], p[6]) for p in prices(text)] == [("超百万元", "server", 1e6)]

@@ -100,6 +100,14 @@ _QUARTERS_SO_FAR = (
 _MONTHS_SO_FAR = (
     f"{_SO_FAR}(?P<sm>{_N['months_so_far']}) ?(?:{_alternation(_LEXICON['so_far_month_words'])})"
 )
+_BARE_MONTHS_SO_FAR = (
+    f"{_SO_FAR}(?P<sm>{_N['months_so_far']})"
+    f"(?:{_alternation(_LEXICON['bare_so_far_month_words'])})(?![0-9份])"
+)
+_REL_DAY_PREFIXES: dict[str, int] = _LEXICON["relative_day_prefixes"]
+_BRACKETED_REL_DAY = (
+    f"(?P<rdp>{_alternation(_REL_DAY_PREFIXES)})\\((?P<rdd>3[01]|[12][0-9]|0?[1-9])\\){_DAY_WORD}"
+)
 _YEAR_MOD = f"(?P<ymod>年?(?:{_mod_words(_single_year_mods)})|{_mod_words(_long_year_mods)})"
 _BARE_YEAR_MOD = (
     f"(?<![{_LEXICON['bare_year_mod_not_before']}])"
@@ -133,6 +141,10 @@ _SINGLE_SHAPES = [
     f"{_REL_YEAR}{_AFTER_YEAR}?",
     # 6月, 2月17日, 第三季度, Q3, 上半年, 前三季度, 年初 (but not the 4月 of GPT-4月活)
     f"{_LB}(?<![A-Za-z]-){_any(_MONTH, _QUARTER, _Q_LETTER, _HALF, _QUARTERS_SO_FAR, _BARE_YEAR_MOD)}",
+    # 累计前5月 (Taiwan): January to May, standing for its year
+    f"{_LB}{_BARE_MONTHS_SO_FAR}",
+    # 昨(13)日 (Taiwan): yesterday, the 13th
+    _BRACKETED_REL_DAY,
     # 2024-05-17, 2024/5/17, 2024.5.17
     f"{_LB}(?P<year>(?:19|20)[0-9]{{2}})(?P<sep>[{re.escape(_LEXICON['numeric_date_separators'])}])"
     f"(?P<mon>1[0-2]|0?[1-9])"
@@ -203,6 +215,8 @@ def _single(match: re.Match[str]) -> list[_Mention]:
 def _unit_fields(g: dict[str, str]) -> dict[str, object]:
     if "rd" in g:
         return {"granularity": "day", "relative": ("day", _REL_DAYS[g["rd"]])}
+    if "rdp" in g:
+        return {"granularity": "day", "relative": ("day", _REL_DAY_PREFIXES[g["rdp"]])}
     if "rm" in g:
         relative = ("month", _REL_MONTHS[g["rm"]])
         return {"granularity": "month", "relative": relative, "mod": _mod(g, "mmod")}

@@ -1,0 +1,38 @@
+"""Pinned F1 floors over annotated articles: a rule change that costs quality fails CI.
+
+seeds: the two founding articles (../shared/gold); dev: articles the rules were
+tuned on; holdout: articles annotated the same way but never tuned on, the
+honest estimate of quality on unseen news.
+"""
+
+from pathlib import Path
+
+import pytest
+from seed_gold import load_seed_gold
+
+from pipeline.cli import read_jsonl
+from pipeline.facts.extract import extract_many
+from pipeline.scoring import score
+
+GOLD_DIR = Path(__file__).resolve().parent / "gold"
+
+FLOORS = {
+    "seeds": {"chips": 0.95, "money": 0.95, "prices": 0.95, "dates": 0.95},
+    "dev": {"chips": 0.95, "money": 0.95, "prices": 0.95, "dates": 0.95},
+    "holdout": {"chips": 0.95, "money": 0.93, "prices": 0.85, "dates": 0.95},
+}
+
+
+def _gold(name: str) -> list[dict]:
+    if name == "seeds":
+        return load_seed_gold()
+    return list(read_jsonl(str(GOLD_DIR / f"{name}.jsonl")))
+
+
+@pytest.mark.parametrize("name", FLOORS)
+def test_f1_stays_above_its_floor(name):
+    gold = _gold(name)
+    report = score(gold, list(extract_many(gold)))
+    f1 = {list_name: round(t.f1, 3) for list_name, t in report.tallies.items()}
+    below = {k: v for k, v in f1.items() if v < FLOORS[name][k]}
+    assert not below, f"{name}: F1 {f1} below floors {FLOORS[name]}"
