@@ -57,7 +57,7 @@ class Normalized:
 @dataclass(frozen=True, slots=True)
 class _ScriptTables:
     converter: opencc.OpenCC
-    triggers: frozenset[str]  # characters that can change under t2s
+    triggers: frozenset[str]  # a clause without any of these is the same after t2s
     traditional: frozenset[str]  # characters t2s changes
     simplified: frozenset[str]  # characters only simplified script uses
 
@@ -76,12 +76,19 @@ def _changed_keys(dictionary: Path) -> set[str]:
 def _tables() -> _ScriptTables:
     folder = Path(opencc.__file__).parent / "dictionary"
     traditional = _changed_keys(folder / "TSCharacters.txt")
-    phrase_chars: set[str] = set()
+    # A phrase entry changes a clause only where it differs from the character
+    # table: at characters it rewrites itself (瞭 in 明瞭, 覆 in 回覆).
+    phrase_changes: set[str] = set()
     for line in (folder / "TSPhrases.txt").read_text(encoding="utf-8").splitlines():
-        phrase_chars.update(line.partition("\t")[0])
+        key, _, values = line.partition("\t")
+        value = values.split(" ")[0]
+        if len(value) != len(key):
+            phrase_changes.update(key)
+        else:
+            phrase_changes.update(k for k, v in zip(key, value, strict=True) if k != v)
     return _ScriptTables(
         converter=opencc.OpenCC("t2s"),
-        triggers=frozenset(traditional | phrase_chars),
+        triggers=frozenset(traditional | phrase_changes),
         traditional=frozenset(traditional),
         simplified=frozenset(_changed_keys(folder / "STCharacters.txt")),
     )

@@ -1,9 +1,10 @@
 """Normalization reaches simplified, folded text and keeps every character traceable."""
 
+import opencc
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.normalize import detect_script, normalize
+from pipeline.normalize import FULLWIDTH_FOLD, detect_script, normalize
 
 
 def test_traditional_text_becomes_simplified():
@@ -50,3 +51,15 @@ def test_every_normalized_character_maps_inside_the_original(text):
     assert len(norm.index) == len(norm.text)
     assert all(0 <= i < len(text) for i in norm.index)
     assert list(norm.index) == sorted(norm.index)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("英伟达的中国明瞭回覆藉口沈默乾隆著作出一大元面臨系列後台H20 ,。\n")
+        ),
+        max_size=60,
+    )
+)
+def test_skipping_clauses_without_traditional_characters_matches_full_conversion(text):
+    assert normalize(text).text == opencc.OpenCC("t2s").convert(text).translate(FULLWIDTH_FOLD)
