@@ -44,7 +44,8 @@ _CHINESE = (
 )
 
 NUMBER_PATTERN = (
-    f"(?:{_ARABIC}(?:[ \u00a0]?[{_UNITS}]+(?:[0-9]+(?:\\.[0-9]+)?[{_UNITS}]+)*)?|{_CHINESE})"
+    f"(?:{_ARABIC}(?:[ \u00a0]?[{_UNITS}]+(?:[0-9]+(?:\\.[0-9]+)?[{_UNITS}]+)*(?:[0-9]+(?![0-9.]))?)?"
+    f"|{_CHINESE})"
 )
 """Regex fragment (no groups) matching one number that `parse_number` can read.
 

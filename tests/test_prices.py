@@ -201,3 +201,21 @@ def test_seed_articles_give_exactly_the_gold_prices() -> None:
 def test_a_paper_loss_on_hoarded_servers_is_not_a_price() -> None:
     text = "此前有客户以每台超百万元的价格囤了一批H20服务器,如今账面已浮亏二三十万元。"
     assert [(p[0], p[2], p[6]) for p in prices(text)] == [("超百万元", "server", 1e6)]
+
+
+def test_a_batch_purchase_total_is_not_a_price_but_the_unit_price_is() -> None:
+    text = "该公司以2.3亿元采购了一批H800服务器,每台均价约230万元。"
+    assert [(p[0], p[1], p[2]) for p in prices(text)] == [("约230万元", "H800", "server")]
+
+
+def test_a_cloud_gpu_instance_price_is_a_rental() -> None:
+    text = "阿里云下调GPU实例价格,其中A10实例每小时价格降至6.5元,降幅达50%。"
+    assert [(p[1], p[3], p[4], p[6]) for p in prices(text)] == [("A10", "rental", "hour", 6.5)]
+
+
+def test_a_taiwan_card_price_written_with_wan_and_digits_is_one_amount() -> None:
+    text = "辉达RTX 5090在台湾建议售价为新台币6万9990元,但通路价一度炒到10万元以上。"
+    assert [(p[0], p[6]) for p in prices(text, region="TW")] == [
+        ("新台币6万9990元", 69990),
+        ("10万元以上", 100000),
+    ]

@@ -32,6 +32,8 @@ class _Lexicon:
     price_cue: re.Pattern[str]
     not_price: re.Pattern[str]
     difference_before: re.Pattern[str]
+    purchase_total_before: re.Pattern[str]
+    purchase_total_after: re.Pattern[str]
     compared_chip_before: re.Pattern[str]
     owns_amount: re.Pattern[str]
     refers_back: re.Pattern[str]
@@ -57,6 +59,8 @@ def _lexicon() -> _Lexicon:
         price_cue=compile_(data["price_cue"]),
         not_price=compile_(data["not_price"]),
         difference_before=compile_(data["difference_before"]),
+        purchase_total_before=compile_(data["purchase_total_before"]),
+        purchase_total_after=compile_(data["purchase_total_after"]),
         compared_chip_before=compile_(data["compared_chip_before"]),
         owns_amount=compile_(data["owns_amount"]),
         refers_back=compile_(data["refers_back"]),
@@ -198,6 +202,14 @@ def _respective(
     return listed[amounts.index(amount)]
 
 
+def _purchase_total(lex: _Lexicon, text: str, amount: MoneyHit, clause: tuple[int, int]) -> bool:
+    """以2.3亿元采购了一批服务器 spends a total; 以每台100万元的价格采购 names a unit price."""
+    return bool(
+        lex.purchase_total_before.search(text, clause[0], amount.start)
+        and lex.purchase_total_after.match(text, amount.end, clause[1])
+    )
+
+
 def find_prices(text: str, money: list[MoneyHit], chips: list[ChipHit]) -> list[PriceHit]:
     """The money amounts that price a chip, each with the chip, unit, kind and billing period."""
     lex = _lexicon()
@@ -214,6 +226,8 @@ def find_prices(text: str, money: list[MoneyHit], chips: list[ChipHit]) -> list[
         if lex.not_price.search(text, clause[0], clause[1]):
             continue
         if lex.difference_before.search(text, max(sentence[0], amount.start - 8), amount.start):
+            continue
+        if _purchase_total(lex, text, amount, clause):
             continue
         paragraph_start = paragraphs.around(amount.start)[0]
         chip = _respective(lex, text, chips, money, amount, clauses, sentence) or _subject(
