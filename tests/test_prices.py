@@ -219,3 +219,22 @@ def test_a_taiwan_card_price_written_with_wan_and_digits_is_one_amount() -> None
         ("新台币6万9990元", 69990),
         ("10万元以上", 100000),
     ]
+
+
+def test_respective_prices_pair_in_order_even_with_a_later_amount_in_the_sentence() -> None:
+    text = "H200、B200和MI300X的按需租赁价格分别为每小时3.8美元、5.5美元和2.6美元,若签订一年期合约,B200可降至4.2美元。"
+    assert [(p[0], p[1]) for p in prices(text)] == [
+        ("3.8美元", "H200"),
+        ("5.5美元", "B200"),
+        ("2.6美元", "MI300X"),
+        ("4.2美元", "B200"),
+    ]
+
+
+def test_a_contract_length_gives_the_period_only_when_no_period_is_written() -> None:
+    yearly = "另一款英特尔Gaudi 3的报价更低,一年合约每卡约6万港元。"
+    assert [(p[1], p[3], p[4]) for p in prices(yearly, region="HK")] == [
+        ("Gaudi 3", "rental", "year")
+    ]
+    hourly = "B200的按需租赁价格为每小时5.5美元,若签订一年期合约,B200可降至4.2美元。"
+    assert [(p[0], p[4]) for p in prices(hourly)] == [("5.5美元", "hour"), ("4.2美元", "hour")]

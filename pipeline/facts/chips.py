@@ -55,7 +55,7 @@ class _Rules:
     vendor_words: dict[str, re.Pattern[str]]
     chip_noun: re.Pattern[str]
     list_gap: re.Pattern[str]
-    sentence_end: re.Pattern[str]
+    vendor_reach_end: re.Pattern[str]
     non_chip_prefix: re.Pattern[str]
 
 
@@ -127,7 +127,7 @@ def _rules() -> _Rules:
         vendor_words={v: _words(ws) for v, ws in context["vendor_words"].items()},
         chip_noun=re.compile(r"\s?(?:" + _words(context["chip_nouns"]).pattern + ")"),
         list_gap=re.compile(context["list_separator"]),
-        sentence_end=re.compile("[" + re.escape(context["sentence_delimiters"]) + "]"),
+        vendor_reach_end=re.compile("[" + re.escape(context["vendor_reach_delimiters"]) + "]"),
         non_chip_prefix=re.compile("(?:" + _words(context["non_chip_prefixes"]).pattern + r")\s*$"),
     )
 
@@ -175,7 +175,11 @@ def _candidates(upper: str, rules: _Rules) -> list[_Candidate]:
 
 
 def _vouched(upper: str, cand: _Candidate, ends: list[int], rules: _Rules) -> bool:
-    """A context-bound code counts when its vendor is named in the sentence or a chip noun follows."""
+    """A context-bound code counts when its vendor is named in the paragraph or a chip noun follows.
+
+    News names the vendor once and then lists codes (輝達GB200…;B300每顆約4.5萬美元),
+    so the paragraph, not the sentence, is the reach of a vendor word.
+    """
     vendor = rules.vendor_words.get(cand[3])
     if vendor is not None:
         i = bisect_right(ends, cand[0])
@@ -191,7 +195,7 @@ def find_chips(text: str) -> list[ChipHit]:
     rules = _rules()
     upper = _upper_ascii(text)
     candidates = _candidates(upper, rules)
-    ends = [m.end() for m in rules.sentence_end.finditer(upper)]
+    ends = [m.end() for m in rules.vendor_reach_end.finditer(upper)]
     accepted = [not c[5] or _vouched(upper, c, ends, rules) for c in candidates]
     # A code listed next to an accepted chip (A100、A30和L40S) is a chip too; the
     # list can chain, so repeat until nothing changes.

@@ -141,6 +141,8 @@ _SINGLE_SHAPES = [
     f"{_REL_YEAR}{_AFTER_YEAR}?",
     # 6月, 2月17日, 第三季度, Q3, 上半年, 前三季度, 年初 (but not the 4月 of GPT-4月活)
     f"{_LB}(?<![A-Za-z]-){_any(_MONTH, _QUARTER, _Q_LETTER, _HALF, _QUARTERS_SO_FAR, _BARE_YEAR_MOD)}",
+    # MI308第四季: 第 cannot stand inside a number, so a code may touch it
+    f"{_ORDINAL}(?P<qo>{_N['quarter']}){_QUARTER_AFTER_ORDINAL}{_QUARTER_MOD}?",
     # 累计前5月 (Taiwan): January to May, standing for its year
     f"{_LB}{_BARE_MONTHS_SO_FAR}",
     # 昨(13)日 (Taiwan): yesterday, the 13th

@@ -42,6 +42,7 @@ class _Lexicon:
     item: dict[str, re.Pattern[str]]
     kind: dict[str, re.Pattern[str]]
     per: dict[str, re.Pattern[str]]
+    contract_term: dict[str, re.Pattern[str]]
     after_window: int
 
 
@@ -69,6 +70,7 @@ def _lexicon() -> _Lexicon:
         item={k: compile_(v) for k, v in data["item"].items()},
         kind={k: compile_(v) for k, v in data["kind"].items()},
         per={k: compile_(v) for k, v in data["per"].items()},
+        contract_term={k: compile_(v) for k, v in data["contract_term"].items()},
         after_window=data["after_window"],
     )
 
@@ -131,9 +133,13 @@ def _kind_and_per(
     cues = {**lex.kind, **lex.per}
     kind = _cue(cues, text, lo, money, after) or "sale"
     if kind == "sale":
-        return "sale", None
+        term = _cue(lex.contract_term, text, lo, money, after)
+        return ("rental", term) if term else ("sale", None)
     sale = _nearest({"sale": lex.kind["sale"]}, text, lo, money.start)
-    per = _cue(lex.per, text, sale[0] if sale else lo, money, after)
+    reach = sale[0] if sale else lo
+    per = _cue(lex.per, text, reach, money, after) or _cue(
+        lex.contract_term, text, reach, money, after
+    )
     return "rental", per
 
 
@@ -196,8 +202,13 @@ def _respective(
         return None
     listed_from = clauses.around(word.start())[0]
     listed = [c for c in chips if listed_from <= c.start and c.end <= word.start()]
-    amounts = [m for m in money if word.end() <= m.start and m.end <= sentence[1]]
-    if len(listed) < 2 or len(listed) != len(amounts):
+    following = [m for m in money if word.end() <= m.start and m.end <= sentence[1]]
+    if not following:
+        return None
+    # the amounts listed together: up to the end of the clause they stand in
+    listed_to = clauses.around(following[0].start)[1]
+    amounts = [m for m in following if m.end <= listed_to]
+    if len(listed) < 2 or len(listed) != len(amounts) or amount not in amounts:
         return None
     return listed[amounts.index(amount)]
 
