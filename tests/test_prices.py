@@ -238,3 +238,8 @@ def test_a_contract_length_gives_the_period_only_when_no_period_is_written() -> 
     ]
     hourly = "B200的按需租赁价格为每小时5.5美元,若签订一年期合约,B200可降至4.2美元。"
     assert [(p[0], p[4]) for p in prices(hourly)] == [("5.5美元", "hour"), ("4.2美元", "hour")]
+
+
+def test_a_per_unit_suffix_names_the_item() -> None:
+    text = "英伟达H100 80GB PCIe版在国内渠道价格约为23万元/张,8卡整机约为200万元/台。"
+    assert [(p[0], p[2]) for p in prices(text)] == [("23万元", "card"), ("200万元", "server")]
