@@ -339,3 +339,9 @@ def test_taiwan_bracketed_relative_day_resolves_against_publication() -> None:
 def test_taiwan_months_so_far_without_a_year_stand_for_the_year() -> None:
     hits = find_dates("英业达5月合并营收达552.3亿元;累计前5月营收2,418亿元", "2025-06-13")
     assert [(h.value, h.granularity) for h in hits] == [("2025-05", "month"), ("2025", "year")]
+
+
+def test_a_relative_year_lends_no_year_to_a_later_yearless_month() -> None:
+    text = "首批货已于去年12月下旬抵港转运,预计最快2月才有定论。"
+    hits = find_dates(text, "2026-01-06")
+    assert [(h.value, h.mod) for h in hits] == [("2025-12", "end"), ("2026-02", None)]

@@ -477,8 +477,9 @@ def _relative_value(mention: _Mention, published: tuple[date, bool]) -> str | No
 class _Paragraph:
     """What a year-less date may borrow: the last written years and month of its paragraph.
 
-    Years are (year, fiscal) pairs; the year is None when it was relative and the
-    article has no publication date, so that borrowers stay unresolved too.
+    Years are (year, fiscal) pairs of WRITTEN years. FACTS.md lends "the nearest
+    earlier explicit year"; 今年/去年 are relative references that resolve on their
+    own, so in 去年12月下旬抵港…最快2月 the 2月 is the one closest to publication.
     """
 
     year: tuple[int | None, bool] | None = None
@@ -507,7 +508,7 @@ def _resolve(
                 if placed.year is None
                 else _value(placed.granularity, placed.year, placed.unit, placed.day)
             )
-        if mention.year is not None or mention.year_shift is not None:
+        if mention.year is not None:
             context.year = (placed.year, placed.fiscal)
             if not placed.fiscal:
                 context.calendar_year = context.year
