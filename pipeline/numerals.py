@@ -30,7 +30,8 @@ _SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟"
 _BIG_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "兆": 10**12}
 # 廿/卅/卌 are contractions of 二十/三十/四十 common in dates (廿六日).
 _CONTRACTIONS = {"廿": "2十", "卅": "3十", "卌": "4十"}
-_DECIMAL_POINTS = "点點"
+# "." too: a full-width ． folds to it, and Taiwan copy writes 二二九．五元
+_DECIMAL_POINTS = "点點."
 
 _CN_DIGITS = "".join(_DIGIT_VALUES)
 _UNITS = "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
@@ -44,7 +45,7 @@ _CHINESE = (
 )
 
 NUMBER_PATTERN = (
-    f"(?:{_ARABIC}(?:[ \u00a0]?[{_UNITS}]+(?:[0-9]+(?:\\.[0-9]+)?[{_UNITS}]+)*(?:[0-9]+(?![0-9.]))?)?"
+    f"(?:{_ARABIC}(?:[ \u00a0]?[{_UNITS}]+(?:{_ARABIC}[{_UNITS}]+)*(?:[0-9]+(?![0-9.]))?)?"
     f"|{_CHINESE})"
 )
 """Regex fragment (no groups) matching one number that `parse_number` can read.

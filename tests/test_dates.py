@@ -77,7 +77,7 @@ def test_chinese_numerals_and_two_digit_years_count(text, expected):
         ("这批订单2024年初起陆续交付。", ("2024年初", "2024", "year", "start")),
         ("样品将于今年年中送测。", ("今年年中", "2025", "year", "mid")),
         ("今年早些时候,该公司完成融资。", ("今年早些时候", "2025", "year", "start")),
-        ("H20库存预计3月底清空。", ("3月底", "2025-03", "month", "end")),
+        ("H20库存在3月底清空。", ("3月底", "2025-03", "month", "end")),
         ("新卡最快6月中旬到货。", ("6月中旬", "2025-06", "month", "mid")),
         ("一季度末,库存降至低位。", ("一季度末", "2025-Q1", "quarter", "end")),
         ("去年底,该公司已囤积大量芯片。", ("去年底", "2024", "year", "end")),
@@ -345,3 +345,26 @@ def test_a_relative_year_lends_no_year_to_a_later_yearless_month() -> None:
     text = "首批货已于去年12月下旬抵港转运,预计最快2月才有定论。"
     hits = find_dates(text, "2026-01-06")
     assert [(h.value, h.mod) for h in hits] == [("2025-12", "end"), ("2026-02", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("深算三号已于上半年开始向互联网客户批量供货", "2025-10-29", "2025-H1"),
+        ("新品预计最快于上半年推出", "2025-10-29", "2026-H1"),
+        ("H20库存预计3月底清空。", "2025-05-28", "2026-03"),
+        ("该公司此前于11月完成交付", "2026-01-10", "2025-11"),
+    ],
+)
+def test_a_tense_marker_puts_a_yearless_date_on_its_side_of_publication(text, published, expected):
+    assert [h.value for h in find_dates(text, published)] == [expected]
+
+
+def test_pangu_spacing_between_relative_year_and_month_is_one_date() -> None:
+    hits = find_dates("较今年 3 月的 6.9 元下降约 35%", "2025-07-09")
+    assert [(h.value, h.granularity) for h in hits] == [("2025-03", "month")]
+
+
+def test_months_so_far_after_a_relative_year_and_evening_words() -> None:
+    assert [h.value for h in find_dates("今年前十月营收", "2025-11-07")] == ["2025"]
+    assert [h.value for h in find_dates("英伟达昨晚公布财报", "2025-10-29")] == ["2025-10-28"]

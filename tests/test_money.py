@@ -298,3 +298,13 @@ def test_amounts_opening_on_a_place_word_are_read_and_vague_ones_are_not() -> No
 
 def test_decimal_amounts_carry_no_float_noise() -> None:
     assert found("营收新台币9,899.2亿元")[0][2] == 989920000000.0
+
+
+def test_taiwan_trillions_with_separators_and_chinese_decimals() -> None:
+    text = "前十月營收1兆5,238億元,收盘价二二九.五元,上涨一.五元,市值约三.一九兆元"
+    assert [(h[0], h[2]) for h in found(text, region="TW")] == [
+        ("1兆5,238億元", 1.5238e12),
+        ("二二九.五元", 229.5),
+        ("一.五元", 1.5),
+        ("约三.一九兆元", 3.19e12),
+    ]

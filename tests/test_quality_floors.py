@@ -1,7 +1,8 @@
 """Pinned F1 floors over annotated articles: a rule change that costs quality fails CI.
 
-seeds: the two founding articles (../shared/gold); dev and dev2 (longer, noisier,
-price-heavy): articles the rules were tuned on; holdout: articles annotated the same way but never tuned on, the
+seeds: the two founding articles (../shared/gold); dev, dev2 (longer, noisier,
+price-heavy) and dev3 (real-copy furniture: datelines, stock codes, bylines):
+articles the rules were tuned on; holdout: articles annotated the same way but never tuned on, the
 honest estimate of quality on unseen news.
 """
 
@@ -20,6 +21,7 @@ FLOORS = {
     "seeds": {"chips": 0.95, "money": 0.95, "prices": 0.95, "dates": 0.95},
     "dev": {"chips": 0.95, "money": 0.95, "prices": 0.95, "dates": 0.95},
     "dev2": {"chips": 0.95, "money": 0.95, "prices": 0.95, "dates": 0.93},
+    "dev3": {"chips": 0.95, "money": 0.95, "prices": 0.92, "dates": 0.95},
     "holdout": {"chips": 0.95, "money": 0.95, "prices": 0.92, "dates": 0.95},
 }
 

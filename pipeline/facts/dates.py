@@ -98,7 +98,8 @@ _QUARTERS_SO_FAR = (
     f"(?:{_alternation(_LEXICON['so_far_quarter_words'])})"
 )
 _MONTHS_SO_FAR = (
-    f"{_SO_FAR}(?P<sm>{_N['months_so_far']}) ?(?:{_alternation(_LEXICON['so_far_month_words'])})"
+    f"{_SO_FAR}(?P<sm>{_N['months_so_far']}) ?"
+    f"(?:{_alternation(_LEXICON['so_far_month_words'])})(?![0-9份])"
 )
 _BARE_MONTHS_SO_FAR = (
     f"{_SO_FAR}(?P<sm>{_N['months_so_far']})"
@@ -138,7 +139,7 @@ _SINGLE_SHAPES = [
     f"(?<![A-Za-z])(?:{_alternation(_LEXICON['fiscal_prefixes'])}) ?"
     f"(?P<year>(?:19|20)[0-9]{{2}}|[0-9]{{2}})(?![0-9]) ?{_AFTER_YEAR}?",
     # 今年, 去年10月, 今年年初, 明年下半年
-    f"{_REL_YEAR}{_AFTER_YEAR}?",
+    f"{_REL_YEAR}(?: ?{_AFTER_YEAR})?",
     # 6月, 2月17日, 第三季度, Q3, 上半年, 前三季度, 年初 (but not the 4月 of GPT-4月活)
     f"{_LB}(?<![A-Za-z]-){_any(_MONTH, _QUARTER, _Q_LETTER, _HALF, _QUARTERS_SO_FAR, _BARE_YEAR_MOD)}",
     # MI308第四季: 第 cannot stand inside a number, so a code may touch it
@@ -344,6 +345,10 @@ def _scanner() -> re.Pattern[str]:
 _SCANNER = _scanner()
 _SHAPE_GROUP = [_SCANNER.groupindex[f"shape{k}"] for k in range(len(_SHAPES))]
 _NEWLINE_RE = re.compile("\n")
+_TENSE_WINDOW: int = _LEXICON["tense_window"]
+_PAST_RE = re.compile(_alternation(_LEXICON["past_markers"]))
+_FUTURE_RE = re.compile(_alternation(_LEXICON["future_markers"]))
+_CLAUSE_BREAK = re.compile("[,;。!?\n]")
 
 
 def _proposals(text: str) -> Iterator[tuple[re.Match[str], Reader]]:
@@ -422,9 +427,11 @@ def _distance(period: tuple[date, date], day: date) -> int:
     return min(abs((start - day).days), abs((end - day).days))
 
 
-def _closest_year(mention: _Mention, published: date) -> int:
-    """The year that puts a year-less date nearest the publication date."""
-    candidates = [(366 * 2, published.year)]  # a 2月29日 with no leap year near: dropped later
+def _closest_year(mention: _Mention, published: date, tense: str | None) -> int:
+    """The year that puts a year-less date nearest the publication date, on the side
+    its tense points to (已于上半年 is a past half, 预计6月 a coming month)."""
+    fallback = (366 * 2, published.year)  # a 2月29日 with no leap year near: dropped later
+    candidates, on_side = [], []
     for year in (published.year - 1, published.year, published.year + 1):
         if (
             mention.granularity == "day"
@@ -433,7 +440,21 @@ def _closest_year(mention: _Mention, published: date) -> int:
             continue
         period = _interval(mention.granularity, year, mention.unit, mention.day)
         candidates.append((_distance(period, published), year))
-    return min(candidates)[1]
+        if (tense == "past" and period[0] <= published) or (
+            tense == "future" and period[1] >= published
+        ):
+            on_side.append(candidates[-1])
+    return min(on_side or candidates or [fallback])[1]
+
+
+def _tense(text: str, start: int) -> str | None:
+    """Past or future, from a marker just before the date within its clause."""
+    window = _CLAUSE_BREAK.split(text[max(0, start - _TENSE_WINDOW) : start])[-1]
+    if _PAST_RE.search(window):
+        return "past"
+    if _FUTURE_RE.search(window):
+        return "future"
+    return None
 
 
 def _closest_month(day: int, published: date) -> tuple[int, int]:
@@ -500,7 +521,7 @@ def _resolve(
             value = _relative_value(mention, published) if published else None
             placed = mention
         else:
-            placed = _placed(mention, context, published)
+            placed = _placed(mention, context, published, _tense(text, mention.start))
             if not _exists(placed):
                 continue
             value = (
@@ -522,7 +543,10 @@ def _resolve(
 
 
 def _placed(
-    mention: _Mention, context: _Paragraph, published: tuple[date, bool] | None
+    mention: _Mention,
+    context: _Paragraph,
+    published: tuple[date, bool] | None,
+    tense: str | None,
 ) -> _Mention:
     """The mention with its year (and a bare day's month) filled in; year None if unknowable."""
     if mention.year is not None:
@@ -544,7 +568,7 @@ def _placed(
         return replace(mention, year=year, fiscal=mention.fiscal or fiscal)
     if published is None:
         return mention
-    return replace(mention, year=_closest_year(mention, published[0]))
+    return replace(mention, year=_closest_year(mention, published[0], tense))
 
 
 def _exists(mention: _Mention) -> bool:
