@@ -180,3 +180,7 @@ def test_a_bare_geforce_number_is_a_chip_only_with_gpu_context() -> None:
     assert models("国内4090显卡的租金每月约3000元") == ["RTX 4090"]
     assert models("英伟达4090D在中国市场热销") == ["RTX 4090D"]
     assert models("该小区共有4090户居民,订单金额4090元") == []
+
+
+def test_metax_chips_are_named_by_their_code_like_other_vendors() -> None:
+    assert models("沐曦曦云C500单卡报价8万元,沐曦C600已流片") == ["C500", "C600"]
