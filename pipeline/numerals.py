@@ -30,8 +30,8 @@ _SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟"
 _BIG_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "兆": 10**12}
 # 廿/卅/卌 are contractions of 二十/三十/四十 common in dates (廿六日).
 _CONTRACTIONS = {"廿": "2十", "卅": "3十", "卌": "4十"}
-# "." too: a full-width ． folds to it, and Taiwan copy writes 二二九．五元
-_DECIMAL_POINTS = "点點."
+# ". ‧ ·" too: a full-width ． folds to ".", and Taiwan copy writes 二二九．五元 or 二八六‧五元
+_DECIMAL_POINTS = "点點.‧·"
 
 _CN_DIGITS = "".join(_DIGIT_VALUES)
 _UNITS = "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)

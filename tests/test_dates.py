@@ -368,3 +368,29 @@ def test_pangu_spacing_between_relative_year_and_month_is_one_date() -> None:
 def test_months_so_far_after_a_relative_year_and_evening_words() -> None:
     assert [h.value for h in find_dates("今年前十月营收", "2025-11-07")] == ["2025"]
     assert [h.value for h in find_dates("英伟达昨晚公布财报", "2025-10-29")] == ["2025-10-28"]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("明年随辉达Rubin平台于下半年导入", "2025-12-11", ["2026", "2026-H2"]),
+        (
+            "预计明年第一季起量产。法人预估,纬创第四季营收将季增三成",
+            "2025-11-07",
+            ["2026-Q1", "2025-Q4"],
+        ),
+        ("2026年底扩产。台积电6月营收", "2025-07-10", ["2026", "2026-06"]),
+    ],
+)
+def test_a_relative_year_lends_its_year_within_its_sentence_a_written_one_across_the_paragraph(
+    text, published, expected
+):
+    assert [h.value for h in find_dates(text, published)] == expected
+
+
+def test_a_day_of_a_relative_month_is_one_day() -> None:
+    hits = find_dates("公司将于本月19日公布最新季度业绩,上月15日已预告", "2025-11-06")
+    assert [(h.value, h.granularity) for h in hits] == [
+        ("2025-11-19", "day"),
+        ("2025-10-15", "day"),
+    ]

@@ -308,3 +308,15 @@ def test_taiwan_trillions_with_separators_and_chinese_decimals() -> None:
         ("一.五元", 1.5),
         ("约三.一九兆元", 3.19e12),
     ]
+
+
+def test_a_written_currency_carries_over_a_list_against_the_outlet_default() -> None:
+    text = "壁仞2022年至2024年收入分别为人民币49.9万元、6203万元及3.37亿元。"
+    assert [h[1] for h in found(text, region="HK")] == ["CNY", "CNY", "CNY"]
+
+
+def test_hong_kong_slang_for_dollars_and_taiwan_decimal_dots() -> None:
+    assert found("北上转手每张可以赚 3,000 至 5,000 蚊", region="HK") == [
+        ("3,000 至 5,000 蚊", "HKD", 3000, 5000, None)
+    ]
+    assert [h[2] for h in found("股价收在二八六‧五元,上涨三‧五元", region="TW")] == [286.5, 3.5]

@@ -243,3 +243,22 @@ def test_a_contract_length_gives_the_period_only_when_no_period_is_written() -> 
 def test_a_per_unit_suffix_names_the_item() -> None:
     text = "英伟达H100 80GB PCIe版在国内渠道价格约为23万元/张,8卡整机约为200万元/台。"
     assert [(p[0], p[2]) for p in prices(text)] == [("23万元", "card"), ("200万元", "server")]
+
+
+def test_sales_of_many_chips_and_purchase_costs_are_totals_not_prices() -> None:
+    sold = "英伟达向一家中国以外的客户出售了约6.5亿美元的H20。"
+    assert prices(sold) == []
+    cost = "若全面改用华为昇腾910C,按每张约13万元人民币计,晶片采购成本约1.3亿元人民币。"
+    assert [(p[0], p[2]) for p in prices(cost)] == [("约13万元人民币", "card")]
+
+
+def test_a_conversion_is_a_price_only_when_what_it_converts_is_one() -> None:
+    revenue = "若H20顺利恢复出货,辉达今年下半年可望在中国创造逾百亿美元营收,约合新台币三千亿元。"
+    assert prices(revenue, region="TW") == []
+    card = "华为昇腾910C的价格约为人民币18万元(约合2.5万美元)。"
+    assert [(p[0], p[5]) for p in prices(card)] == [("人民币18万元", "CNY"), ("2.5万美元", "USD")]
+
+
+def test_a_unit_purchase_cost_is_a_price() -> None:
+    text = "该项目将采购约4000张英伟达H20算力卡,据业内人士估算,单卡采购成本约10万元。"
+    assert [(p[0], p[1], p[2]) for p in prices(text)] == [("约10万元", "H20", "card")]

@@ -1,9 +1,10 @@
 """Pinned F1 floors over annotated articles: a rule change that costs quality fails CI.
 
-seeds: the two founding articles (../shared/gold); dev, dev2 (longer, noisier,
+seeds: the two founding articles (../shared/gold). dev, dev2 (long, noisy,
 price-heavy) and dev3 (real-copy furniture: datelines, stock codes, bylines):
-articles the rules were tuned on; holdout: articles annotated the same way but never tuned on, the
-honest estimate of quality on unseen news.
+articles the rules were tuned on. holdout and holdout2 (real-copy style): scored
+once before any rule change they prompted (README gives those first scores);
+after that only general fixes, checked against every set at once.
 """
 
 from pathlib import Path
@@ -23,6 +24,7 @@ FLOORS = {
     "dev2": {"chips": 0.95, "money": 0.95, "prices": 0.95, "dates": 0.93},
     "dev3": {"chips": 0.95, "money": 0.95, "prices": 0.92, "dates": 0.95},
     "holdout": {"chips": 0.95, "money": 0.95, "prices": 0.92, "dates": 0.95},
+    "holdout2": {"chips": 0.95, "money": 0.93, "prices": 0.92, "dates": 0.95},
 }
 
 

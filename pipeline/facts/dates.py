@@ -155,7 +155,7 @@ _SINGLE_SHAPES = [
     # 今天, 上个月底, 本季度
     f"(?P<rd>{_alternation(_REL_DAYS)}){_not_after(_LEXICON['relative_day_not_after'])}"
     f"|(?P<rm>{_alternation(_REL_MONTHS)}){_not_after(_LEXICON['relative_month_not_after'])}"
-    f"{_MONTH_MOD}?"
+    f"(?: ?(?P<rmd>{_N['day']}) ?{_DAY_WORD}|{_MONTH_MOD})?"
     f"|(?P<rq>{_alternation(_REL_QUARTERS)}){_QUARTER_MOD}?",
     # 17日 with neither month nor year: only Arabic digits, away from counts and yen
     f"(?<![{_LEXICON['bare_day_not_before']}])(?P<day>3[01]|[12][0-9]|0?[1-9]) ?日"
@@ -220,6 +220,9 @@ def _unit_fields(g: dict[str, str]) -> dict[str, object]:
         return {"granularity": "day", "relative": ("day", _REL_DAYS[g["rd"]])}
     if "rdp" in g:
         return {"granularity": "day", "relative": ("day", _REL_DAY_PREFIXES[g["rdp"]])}
+    if "rm" in g and "rmd" in g:  # 本月19日: a day of a relative month
+        relative = ("month", _REL_MONTHS[g["rm"]])
+        return {"granularity": "day", "relative": relative, "day": _number(g["rmd"])}
     if "rm" in g:
         relative = ("month", _REL_MONTHS[g["rm"]])
         return {"granularity": "month", "relative": relative, "mod": _mod(g, "mmod")}
@@ -349,6 +352,7 @@ _TENSE_WINDOW: int = _LEXICON["tense_window"]
 _PAST_RE = re.compile(_alternation(_LEXICON["past_markers"]))
 _FUTURE_RE = re.compile(_alternation(_LEXICON["future_markers"]))
 _CLAUSE_BREAK = re.compile("[,;。!?\n]")
+_SENTENCE_END_RE = re.compile("[。!?\n]")
 
 
 def _proposals(text: str) -> Iterator[tuple[re.Match[str], Reader]]:
@@ -489,6 +493,10 @@ def _relative_value(mention: _Mention, published: tuple[date, bool]) -> str | No
         return (pub + timedelta(days=shift)).isoformat() if day_known else None
     if kind == "month":
         year, month = divmod(pub.year * 12 + pub.month - 1 + shift, 12)
+        if mention.day is not None:
+            if mention.day > calendar.monthrange(year, month + 1)[1]:
+                return None
+            return _value("day", year, month + 1, mention.day)
         return _value("month", year, month + 1, None)
     year, quarter = divmod(pub.year * 4 + (pub.month - 1) // 3 + shift, 4)
     return _value("quarter", year, quarter + 1, None)
@@ -498,12 +506,15 @@ def _relative_value(mention: _Mention, published: tuple[date, bool]) -> str | No
 class _Paragraph:
     """What a year-less date may borrow: the last written years and month of its paragraph.
 
-    Years are (year, fiscal) pairs of WRITTEN years. FACTS.md lends "the nearest
-    earlier explicit year"; 今年/去年 are relative references that resolve on their
-    own, so in 去年12月下旬抵港…最快2月 the 2月 is the one closest to publication.
+    Years are (year, fiscal) pairs of written years, which FACTS.md lends across
+    the paragraph. A year said as 今年/去年/明年 lends only within its sentence
+    (明年随Rubin平台于下半年导入), and gives way to the borrower's tense: in
+    去年12月下旬抵港,预计最快2月 the 2月 is still to come. Its year is None when
+    the article has no publication date, so that borrowers stay unresolved too.
     """
 
     year: tuple[int | None, bool] | None = None
+    relative_year: tuple[int | None, int] | None = None  # (year, sentence index)
     calendar_year: tuple[int | None, bool] | None = None  # fiscal years do not date a month
     month: tuple[int | None, int] | None = None  # (year, month) of the last dated month or day
 
@@ -512,6 +523,11 @@ def _resolve(
     mentions: list[_Mention], text: str, published: tuple[date, bool] | None
 ) -> Iterator[DateHit]:
     breaks = [newline.start() for newline in _NEWLINE_RE.finditer(text)]
+    sentence_ends = [end.start() for end in _SENTENCE_END_RE.finditer(text)]
+
+    def _sentence_of(position: int) -> int:
+        return bisect_right(sentence_ends, position)
+
     paragraph, context = -1, _Paragraph()
     for mention in mentions:
         index = bisect_right(breaks, mention.start)
@@ -521,7 +537,13 @@ def _resolve(
             value = _relative_value(mention, published) if published else None
             placed = mention
         else:
-            placed = _placed(mention, context, published, _tense(text, mention.start))
+            placed = _placed(
+                mention,
+                context,
+                published,
+                _tense(text, mention.start),
+                _sentence_of(mention.start),
+            )
             if not _exists(placed):
                 continue
             value = (
@@ -531,8 +553,11 @@ def _resolve(
             )
         if mention.year is not None:
             context.year = (placed.year, placed.fiscal)
+            context.relative_year = None  # a written year is nearer now
             if not placed.fiscal:
                 context.calendar_year = context.year
+        elif mention.year_shift is not None:
+            context.relative_year = (placed.year, _sentence_of(mention.start))
         if placed.granularity in ("month", "day") and placed.relative is None:
             context.month = (placed.year, placed.unit)
         elif placed.granularity == "month" and value is not None:
@@ -547,6 +572,7 @@ def _placed(
     context: _Paragraph,
     published: tuple[date, bool] | None,
     tense: str | None,
+    sentence: int,
 ) -> _Mention:
     """The mention with its year (and a bare day's month) filled in; year None if unknowable."""
     if mention.year is not None:
@@ -562,13 +588,30 @@ def _placed(
             return mention
         year, month = _closest_month(mention.day, published[0])
         return replace(mention, year=year, unit=month)
-    borrowed = context.calendar_year if mention.granularity in ("month", "day") else context.year
-    if borrowed is not None:
-        year, fiscal = borrowed
-        return replace(mention, year=year, fiscal=mention.fiscal or fiscal)
+    if context.relative_year is not None and context.relative_year[1] == sentence:
+        lent = replace(mention, year=context.relative_year[0])
+        if lent.year is None or published is None:
+            return lent
+        if not _against_tense(lent, published[0], tense):
+            return lent
+    else:
+        borrowed = (
+            context.calendar_year if mention.granularity in ("month", "day") else context.year
+        )
+        if borrowed is not None:
+            year, fiscal = borrowed
+            return replace(mention, year=year, fiscal=mention.fiscal or fiscal)
     if published is None:
         return mention
     return replace(mention, year=_closest_year(mention, published[0], tense))
+
+
+def _against_tense(mention: _Mention, published: date, tense: str | None) -> bool:
+    """A past-marked date after publication, or a future-marked one before it."""
+    if tense is None or (mention.granularity == "day" and not _exists(mention)):
+        return False
+    start, end = _interval(mention.granularity, mention.year, mention.unit, mention.day)
+    return (tense == "past" and start > published) or (tense == "future" and end < published)
 
 
 def _exists(mention: _Mention) -> bool:

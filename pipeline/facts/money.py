@@ -279,19 +279,22 @@ def _carry_over_lists(text: str, candidates: list[_Candidate]) -> None:
     """In 1.2亿、3.4亿和5.6亿美元 one currency word serves the whole list.
 
     The currency flows backwards from the item that writes it, and forwards from a
-    prefixed first item (人民币1.2亿、3.4亿) to items that end the list cleanly.
+    prefixed first item (人民币1.2亿、3.4亿, 人民幣49.9萬元、6203萬元 in a Hong Kong
+    paper) to items that end the list cleanly.
     """
     for left, right in zip(reversed(candidates[:-1]), reversed(candidates[1:]), strict=True):
         if left.currency is None and right.currency and _joined(text, left, right):
             left.currency = right.currency
     for left, right in zip(candidates[:-1], candidates[1:], strict=True):
         if (
-            right.currency is None
+            (right.currency is None or right.bare_yuan)
             and left.currency
+            and not left.bare_yuan
             and _joined(text, left, right)
             and text.startswith(_LIST_END, right.end)
         ):
-            right.currency = left.currency
+            # a written currency beats the outlet's default for a bare 元 in its list
+            right.currency, right.bare_yuan = left.currency, False
 
 
 def _joined(text: str, left: _Candidate, right: _Candidate) -> bool:

@@ -32,8 +32,7 @@ class _Lexicon:
     price_cue: re.Pattern[str]
     not_price: re.Pattern[str]
     difference_before: re.Pattern[str]
-    purchase_total_before: re.Pattern[str]
-    purchase_total_after: re.Pattern[str]
+    purchase_totals: list[tuple[re.Pattern[str], re.Pattern[str]]]
     compared_chip_before: re.Pattern[str]
     owns_amount: re.Pattern[str]
     refers_back: re.Pattern[str]
@@ -43,6 +42,8 @@ class _Lexicon:
     kind: dict[str, re.Pattern[str]]
     per: dict[str, re.Pattern[str]]
     contract_term: dict[str, re.Pattern[str]]
+    conversion_before: re.Pattern[str]
+    conversion_reach: int
     after_window: int
 
 
@@ -60,8 +61,9 @@ def _lexicon() -> _Lexicon:
         price_cue=compile_(data["price_cue"]),
         not_price=compile_(data["not_price"]),
         difference_before=compile_(data["difference_before"]),
-        purchase_total_before=compile_(data["purchase_total_before"]),
-        purchase_total_after=compile_(data["purchase_total_after"]),
+        purchase_totals=[
+            (compile_(pair["before"]), compile_(pair["after"])) for pair in data["purchase_totals"]
+        ],
         compared_chip_before=compile_(data["compared_chip_before"]),
         owns_amount=compile_(data["owns_amount"]),
         refers_back=compile_(data["refers_back"]),
@@ -71,6 +73,8 @@ def _lexicon() -> _Lexicon:
         kind={k: compile_(v) for k, v in data["kind"].items()},
         per={k: compile_(v) for k, v in data["per"].items()},
         contract_term={k: compile_(v) for k, v in data["contract_term"].items()},
+        conversion_before=compile_(data["conversion_before"]),
+        conversion_reach=data["conversion_reach"],
         after_window=data["after_window"],
     )
 
@@ -215,9 +219,9 @@ def _respective(
 
 def _purchase_total(lex: _Lexicon, text: str, amount: MoneyHit, clause: tuple[int, int]) -> bool:
     """以2.3亿元采购了一批服务器 spends a total; 以每台100万元的价格采购 names a unit price."""
-    return bool(
-        lex.purchase_total_before.search(text, clause[0], amount.start)
-        and lex.purchase_total_after.match(text, amount.end, clause[1])
+    return any(
+        before.search(text, clause[0], amount.start) and after.match(text, amount.end, clause[1])
+        for before, after in lex.purchase_totals
     )
 
 
@@ -228,37 +232,63 @@ def find_prices(text: str, money: list[MoneyHit], chips: list[ChipHit]) -> list[
     sentences = _bounds(text, lex.sentence_end)
     clauses = _bounds(text, lex.clause_end)
     paragraphs = _bounds(text, re.compile("\n"))
-    prices = []
+    bounds = (sentences, clauses, paragraphs)
+    prices: list[PriceHit] = []
+    previous: tuple[MoneyHit, bool] | None = None  # the last amount, and whether it was a price
     for amount in money:
-        sentence = sentences.around(amount.start)
-        clause = clauses.around(amount.start)
-        if not lex.price_cue.search(text, sentence[0], clause[1]):
+        if previous and not previous[1] and _converts(lex, text, previous[0], amount):
+            previous = (amount, False)  # a conversion of money that is no price
             continue
-        if lex.not_price.search(text, clause[0], clause[1]):
-            continue
-        if lex.difference_before.search(text, max(sentence[0], amount.start - 8), amount.start):
-            continue
-        if _purchase_total(lex, text, amount, clause):
-            continue
-        paragraph_start = paragraphs.around(amount.start)[0]
-        chip = _respective(lex, text, chips, money, amount, clauses, sentence) or _subject(
-            lex, text, chips, amount, clauses, sentence, paragraph_start
-        )
-        if chip is None:
-            continue
-        after = min(clause[1], amount.end + lex.after_window)
-        kind, per = _kind_and_per(lex, text, sentence[0], amount, after)
-        prices.append(
-            PriceHit(
-                start=amount.start,
-                end=amount.end,
-                chip=chip.model,
-                item=_cue(lex.item, text, sentence[0], amount, after),
-                kind=kind,
-                per=per,
-                currency=amount.currency,
-                low=amount.low,
-                high=amount.high,
-            )
-        )
+        price = _price_one(lex, text, chips, money, amount, bounds)
+        if price is not None:
+            prices.append(price)
+        previous = (amount, price is not None)
     return prices
+
+
+def _converts(lex: _Lexicon, text: str, earlier: MoneyHit, amount: MoneyHit) -> bool:
+    """Is `amount` a conversion (约合…) of the amount just before it?"""
+    gap_start = earlier.end
+    return amount.start - gap_start <= lex.conversion_reach and bool(
+        lex.conversion_before.search(text, gap_start, amount.start)
+    )
+
+
+def _price_one(
+    lex: _Lexicon,
+    text: str,
+    chips: list[ChipHit],
+    money: list[MoneyHit],
+    amount: MoneyHit,
+    bounds: tuple[_Bounds, _Bounds, _Bounds],
+) -> PriceHit | None:
+    """The price `amount` states, or None when it is money of another kind."""
+    sentences, clauses, paragraphs = bounds
+    sentence = sentences.around(amount.start)
+    clause = clauses.around(amount.start)
+    if (
+        not lex.price_cue.search(text, sentence[0], clause[1])
+        or lex.not_price.search(text, clause[0], clause[1])
+        or lex.difference_before.search(text, max(sentence[0], amount.start - 8), amount.start)
+        or _purchase_total(lex, text, amount, clause)
+    ):
+        return None
+    paragraph_start = paragraphs.around(amount.start)[0]
+    chip = _respective(lex, text, chips, money, amount, clauses, sentence) or _subject(
+        lex, text, chips, amount, clauses, sentence, paragraph_start
+    )
+    if chip is None:
+        return None
+    after = min(clause[1], amount.end + lex.after_window)
+    kind, per = _kind_and_per(lex, text, sentence[0], amount, after)
+    return PriceHit(
+        start=amount.start,
+        end=amount.end,
+        chip=chip.model,
+        item=_cue(lex.item, text, sentence[0], amount, after),
+        kind=kind,
+        per=per,
+        currency=amount.currency,
+        low=amount.low,
+        high=amount.high,
+    )
