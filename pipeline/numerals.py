@@ -45,7 +45,9 @@ _CHINESE = (
 )
 
 NUMBER_PATTERN = (
-    f"(?:{_ARABIC}(?:[ \u00a0]?[{_UNITS}]+(?:{_ARABIC}[{_UNITS}]+)*(?:[0-9]+(?![0-9.]))?)?"
+    # spaces may stand around every part: 1 兆 1,250 億, 6 萬 6,900 (pangu-spaced copy)
+    f"(?:{_ARABIC}(?:[ \u00a0]?[{_UNITS}]+(?:[ \u00a0]?{_ARABIC}[ \u00a0]?[{_UNITS}]+)*"
+    f"(?:[ \u00a0]?{_ARABIC}(?![0-9.]))?)?"
     f"|{_CHINESE})"
 )
 """Regex fragment (no groups) matching one number that `parse_number` can read.

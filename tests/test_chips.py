@@ -184,3 +184,9 @@ def test_a_bare_geforce_number_is_a_chip_only_with_gpu_context() -> None:
 
 def test_metax_chips_are_named_by_their_code_like_other_vendors() -> None:
     assert models("沐曦曦云C500单卡报价8万元,沐曦C600已流片") == ["C500", "C600"]
+
+
+def test_codes_take_the_vendor_their_paragraph_names_or_catalogs() -> None:
+    assert models("百度旗下昆仑芯完成融资;其P800芯片已在百度部署") == ["Kunlun P800"]
+    assert models("8卡B200服务器降价。随着B300在年中大批量到货") == ["B200", "B300"]
+    assert models("华为P40手机与英伟达P100") == ["P100"]

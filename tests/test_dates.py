@@ -394,3 +394,7 @@ def test_a_day_of_a_relative_month_is_one_day() -> None:
         ("2025-11-19", "day"),
         ("2025-10-15", "day"),
     ]
+
+
+def test_bracketed_relative_day_with_spaces() -> None:
+    assert [h.value for h in find_dates("鸿海昨 (16) 日公布营收", "2026-04-17")] == ["2026-04-16"]

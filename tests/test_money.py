@@ -320,3 +320,13 @@ def test_hong_kong_slang_for_dollars_and_taiwan_decimal_dots() -> None:
         ("3,000 至 5,000 蚊", "HKD", 3000, 5000, None)
     ]
     assert [h[2] for h in found("股价收在二八六‧五元,上涨三‧五元", region="TW")] == [286.5, 3.5]
+
+
+def test_pangu_spaced_amounts_and_ranges_are_read_whole() -> None:
+    assert [(h[0], h[2], h[3]) for h in found("营收约新台币 1 兆 1,250 亿元", region="TW")] == [
+        ("约新台币 1 兆 1,250 亿元", 1.125e12, 1.125e12)
+    ]
+    assert [(h[2], h[3]) for h in found("炒到 9 万 2,000 元至 9 万 8,000 元", region="TW")] == [
+        (92000, 98000)
+    ]
+    assert found("售价6万 2025年上市") == []

@@ -262,3 +262,11 @@ def test_a_conversion_is_a_price_only_when_what_it_converts_is_one() -> None:
 def test_a_unit_purchase_cost_is_a_price() -> None:
     text = "该项目将采购约4000张英伟达H20算力卡,据业内人士估算,单卡采购成本约10万元。"
     assert [(p[0], p[1], p[2]) for p in prices(text)] == [("约10万元", "H20", "card")]
+
+
+def test_billing_by_the_hour_beats_a_yearly_lease_said_earlier() -> None:
+    text = "B200整机按年租用的价格约为120万元一台,按小时计费的单卡价格在18元至22元之间。"
+    assert [(p[0], p[3], p[4]) for p in prices(text)] == [
+        ("120万元", "rental", "year"),
+        ("18元至22元", "rental", "hour"),
+    ]

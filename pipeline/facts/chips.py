@@ -197,6 +197,12 @@ def find_chips(text: str) -> list[ChipHit]:
     candidates = _candidates(upper, rules)
     ends = [m.end() for m in rules.vendor_reach_end.finditer(upper)]
     accepted = [not c[5] or _vouched(upper, c, ends, rules) for c in candidates]
+    # A catalog chip vouches for codes of its vendor in its paragraph (8卡B200…B300到货).
+    catalog_vendors = {(bisect_right(ends, c[0]), c[3]) for c in candidates if c[2] == 0}
+    accepted = [
+        ok or (bisect_right(ends, c[0]), c[3]) in catalog_vendors
+        for c, ok in zip(candidates, accepted, strict=True)
+    ]
     # A code listed next to an accepted chip (A100、A30和L40S) is a chip too; the
     # list can chain, so repeat until nothing changes.
     changed = True

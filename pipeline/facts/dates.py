@@ -106,9 +106,7 @@ _BARE_MONTHS_SO_FAR = (
     f"(?:{_alternation(_LEXICON['bare_so_far_month_words'])})(?![0-9份])"
 )
 _REL_DAY_PREFIXES: dict[str, int] = _LEXICON["relative_day_prefixes"]
-_BRACKETED_REL_DAY = (
-    f"(?P<rdp>{_alternation(_REL_DAY_PREFIXES)})\\((?:3[01]|[12][0-9]|0?[1-9])\\){_DAY_WORD}"
-)
+_BRACKETED_REL_DAY = f"(?P<rdp>{_alternation(_REL_DAY_PREFIXES)}) ?\\( ?(?:3[01]|[12][0-9]|0?[1-9]) ?\\) ?{_DAY_WORD}"
 _YEAR_MOD = f"(?P<ymod>年?(?:{_mod_words(_single_year_mods)})|{_mod_words(_long_year_mods)})"
 _BARE_YEAR_MOD = (
     f"(?<![{_LEXICON['bare_year_mod_not_before']}])"

@@ -61,7 +61,7 @@ _AMOUNT_RE = re.compile(
     f"(?:(?P<cpre>{_alternation(_LEXICON['currency_prefixes'])}"
     f"|{_alternation(_LEXICON['yen_sign'])}) ?)?"
     "(?P<neg>(?<![0-9A-Za-z])[-−])?"
-    f"(?<![0-9A-Za-z.]){_endpoint_pattern(1)}(?:{_currency_suffix('c1')})?"
+    f"(?<![0-9A-Za-z.]){_endpoint_pattern(1)}(?: ?{_currency_suffix('c1')})?"
     f"(?: ?(?P<sep>{_alternation(_LEXICON['range_separators'])}) ?{_endpoint_pattern(2)})?"
     f"(?: ?(?P<english>{_alternation(_LEXICON['english_multipliers'])})(?![A-Za-z]))?"
     f"(?: ?{_currency_suffix('c2')})?"
