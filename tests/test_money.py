@@ -330,3 +330,10 @@ def test_pangu_spaced_amounts_and_ranges_are_read_whole() -> None:
         (92000, 98000)
     ]
     assert found("售价6万 2025年上市") == []
+
+
+def test_hong_kong_dividends_in_cents_are_kept_in_whole_units() -> None:
+    assert found("每股派息3.92美仙,末期息每股8港仙", region="HK") == [
+        ("3.92美仙", "USD", 0.0392, 0.0392, None),
+        ("8港仙", "HKD", 0.08, 0.08, None),
+    ]

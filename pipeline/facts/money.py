@@ -90,6 +90,7 @@ _LIST_SEPARATOR_TUPLE = tuple(
 )
 _LIST_END = tuple(_LEXICON["list_item_terminators"])
 _DAY_SUFFIXES = set(_LEXICON["day_suffixes"])
+_CURRENCY_SCALES: dict[str, float] = _LEXICON["currency_scales"]
 _NOT_AFTER_CHINESE_NUMBER = set(_LEXICON["not_after_chinese_number"])
 
 
@@ -143,15 +144,21 @@ def _is_word_not_number(text: str, match: re.Match[str]) -> bool:
     return not match["n1"][0].isdigit() and before in _NOT_AFTER_CHINESE_NUMBER
 
 
+def _times(value: float, factor: Decimal) -> float:
+    return value if factor == 1 else float(Decimal(repr(value)) * factor)
+
+
 def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate]:
     """One candidate per written amount or range (`17万-19万元`, `50亿元至70亿元`)."""
     start, verb_qualifier = _start_and_verb(text, match)
+    suffix = match["c2"] or match["c1"]
     english = _LEXICON["english_multipliers"].get(match["english"] or "", 1)
+    # in decimal, so 3.92美仙 is 0.0392, not 0.039200000000000006
+    english = Decimal(repr(english)) * Decimal(repr(_CURRENCY_SCALES.get(suffix, 1)))
     low, high = _endpoint(match, 1)
     if match["neg"]:
         low, high = -high, -low
     prefix = _currency_of(match["cpre"], region)
-    suffix = match["c2"] or match["c1"]
     qpre = match["qpre"] if start == match.start() else None
     qualifier = _qualifier(
         qpre,
@@ -164,7 +171,15 @@ def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate
         currency = _currency_of(suffix, region) or prefix
         bare = _is_bare(suffix, prefix)
         return [
-            _Candidate(start, match.end(), low * english, high * english, qualifier, currency, bare)
+            _Candidate(
+                start,
+                match.end(),
+                _times(low, english),
+                _times(high, english),
+                qualifier,
+                currency,
+                bare,
+            )
         ]
     _, second_high = _endpoint(match, 2)
     low = _scale_like(match["n1"], low, match["n2"], second_high)
@@ -172,8 +187,8 @@ def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate
         _Candidate(
             start,
             match.end(),
-            low * english,
-            second_high * english,
+            _times(low, english),
+            _times(second_high, english),
             qualifier,
             _currency_of(suffix, region) or prefix,
             _is_bare(suffix, prefix),
