@@ -1,5 +1,6 @@
 """The extractor never raises and never reports an offset off the original text, whatever the input."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -53,3 +54,35 @@ def test_degenerate_inputs_never_raise():
         "年" * 20_000,
     ):
         _check(text, "2025-05-28")
+
+
+EDGE_DATES = ["0001-01-01", "0001-01", "9999-12-31", "9999-12", "2024-02-29", "1000-01-01", None]
+RELATIVE_FORMS = [
+    "昨天",
+    "明天",
+    "昨(13)日",
+    "上月",
+    "下月",
+    "本月底",
+    "上月15日",
+    "下月31日",
+    "去年",
+    "明年",
+    "上季度",
+    "下季度",
+    "29日",
+    "31日",
+    "6月",
+    "2月29日",
+    "预计2月",
+    "已于12月",
+    "第一季度",
+]
+
+
+@pytest.mark.parametrize("published", EDGE_DATES)
+def test_relative_dates_at_the_ends_of_the_calendar_never_raise(published):
+    """Found by hypothesis: 上月 on 1000-01-01 and 29日 on 0001-01-01 used to crash."""
+    for form in RELATIVE_FORMS:
+        _check(f"2024年,{form}营收", published)
+        _check(form, published)

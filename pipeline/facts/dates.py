@@ -435,6 +435,8 @@ def _closest_year(mention: _Mention, published: date, tense: str | None) -> int:
     fallback = (366 * 2, published.year)  # a 2月29日 with no leap year near: dropped later
     candidates, on_side = [], []
     for year in (published.year - 1, published.year, published.year + 1):
+        if not date.min.year <= year <= date.max.year:
+            continue
         if (
             mention.granularity == "day"
             and mention.day > calendar.monthrange(year, mention.unit)[1]
@@ -466,7 +468,7 @@ def _closest_month(day: int, published: date) -> tuple[int, int]:
     for shift in (-1, 0, 1):
         year, month = divmod(published.year * 12 + published.month - 1 + shift, 12)
         month += 1
-        if day <= calendar.monthrange(year, month)[1]:
+        if date.min.year <= year <= date.max.year and day <= calendar.monthrange(year, month)[1]:
             candidates.append((abs((date(year, month, day) - published).days), year, month))
     _, year, month = min(candidates)
     return year, month
@@ -474,21 +476,26 @@ def _closest_month(day: int, published: date) -> tuple[int, int]:
 
 def _value(granularity: str, year: int, unit: int | None, day: int | None) -> str:
     if granularity == "year":
-        return f"{year}"
+        return f"{year:04d}"
     if granularity == "half":
-        return f"{year}-H{unit}"
+        return f"{year:04d}-H{unit}"
     if granularity == "quarter":
-        return f"{year}-Q{unit}"
+        return f"{year:04d}-Q{unit}"
     if granularity == "month":
-        return f"{year}-{unit:02d}"
-    return f"{year}-{unit:02d}-{day:02d}"
+        return f"{year:04d}-{unit:02d}"
+    return f"{year:04d}-{unit:02d}-{day:02d}"
 
 
 def _relative_value(mention: _Mention, published: tuple[date, bool]) -> str | None:
     pub, day_known = published
     kind, shift = mention.relative
     if kind == "day":
-        return (pub + timedelta(days=shift)).isoformat() if day_known else None
+        if not day_known:
+            return None
+        try:
+            return (pub + timedelta(days=shift)).isoformat()
+        except OverflowError:  # 昨天 on 0001-01-01: no such day
+            return None
     if kind == "month":
         year, month = divmod(pub.year * 12 + pub.month - 1 + shift, 12)
         if mention.day is not None:
@@ -559,7 +566,8 @@ def _resolve(
         if placed.granularity in ("month", "day") and placed.relative is None:
             context.month = (placed.year, placed.unit)
         elif placed.granularity == "month" and value is not None:
-            context.month = (int(value[:4]), int(value[5:7]))
+            year, _, month = value.rpartition("-")
+            context.month = (int(year), int(month))
         yield DateHit(
             mention.start, mention.end, value, placed.granularity, placed.mod, placed.fiscal
         )
