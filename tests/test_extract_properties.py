@@ -14,7 +14,11 @@ NEWS_ALPHABET = list(
     "售价價租赁賃每小时時卡服务器其该芯片(（)）ǎàdshí \n"
 )
 news_text = st.text(alphabet=NEWS_ALPHABET, max_size=400)
-published = st.one_of(st.none(), st.dates().map(lambda d: d.isoformat()), st.just("2025-05"))
+published = st.one_of(
+    st.none(),
+    st.dates().map(lambda d: d.isoformat()),
+    st.dates().map(lambda d: d.isoformat()[:7]),  # month-only, as FACTS.md allows
+)
 
 
 def _check(text: str, date: str | None) -> None:
