@@ -270,3 +270,22 @@ def test_billing_by_the_hour_beats_a_yearly_lease_said_earlier() -> None:
         ("120万元", "rental", "year"),
         ("18元至22元", "rental", "hour"),
     ]
+
+
+def test_former_and_latter_pick_the_right_chip_of_the_pair() -> None:
+    text = "渠道商手里也有H200和H20,前者的八卡整机报价在185万元左右,后者则只要72万元。"
+    assert [(p[0], p[1]) for p in prices(text)] == [("185万元左右", "H200"), ("72万元", "H20")]
+
+
+def test_a_paragraph_about_one_chip_prices_that_chip() -> None:
+    text = "辉达RTX 5090于1月30日在台开卖。黄牛炒价普遍落在12万元至14万5,000元之间。"
+    assert [(p[0], p[1]) for p in prices(text, region="TW")] == [
+        ("12万元至14万5,000元", "RTX 5090")
+    ]
+
+
+def test_share_prices_worth_and_add_ons_near_a_chip_are_not_prices() -> None:
+    assert prices("超微发布MI450。超微盘后股价一度下跌逾3%,报250.05元。") == []
+    assert prices("英伟达H20停售。价值500亿美元的中国AI市场已对美国关上大门。") == []
+    text = "8卡B200服务器报价在340万元至360万元之间;如需原厂质保,每台还要再加20万元。"
+    assert [p[0] for p in prices(text)] == ["340万元至360万元"]

@@ -43,6 +43,8 @@ class _Lexicon:
     per: dict[str, re.Pattern[str]]
     contract_term: dict[str, re.Pattern[str]]
     conversion_before: re.Pattern[str]
+    former_latter: dict[str, re.Pattern[str]]
+    other_products: re.Pattern[str]
     conversion_reach: int
     after_window: int
 
@@ -55,9 +57,11 @@ def _lexicon() -> _Lexicon:
         return re.compile(pattern, re.IGNORECASE)
 
     sentence = re.escape(data["sentence_delimiters"])
+    clause = re.escape(data["clause_delimiters"])
     return _Lexicon(
         sentence_end=re.compile(f"[{sentence}]"),
-        clause_end=re.compile(f"[{sentence}{re.escape(data['clause_delimiters'])}]"),
+        # a comma or colon between digits is a separator (1万6,499元, 10:30), not a clause end
+        clause_end=re.compile(f"[{sentence}]|(?<![0-9])[{clause}]|[{clause}](?![0-9])"),
         price_cue=compile_(data["price_cue"]),
         not_price=compile_(data["not_price"]),
         difference_before=compile_(data["difference_before"]),
@@ -74,6 +78,8 @@ def _lexicon() -> _Lexicon:
         per={k: compile_(v) for k, v in data["per"].items()},
         contract_term={k: compile_(v) for k, v in data["contract_term"].items()},
         conversion_before=compile_(data["conversion_before"]),
+        former_latter={k: compile_(v) for k, v in data["former_latter"].items()},
+        other_products=compile_(data["other_products"]),
         conversion_reach=data["conversion_reach"],
         after_window=data["after_window"],
     )
@@ -175,6 +181,10 @@ def _subject(
     in_clause = [c for c in before if c.start >= clause[0]]
     if in_clause:
         return in_clause[-1]
+    named = _distinct_before(chips, paragraph_start, clause[0])
+    for role, pattern in lex.former_latter.items():
+        if len(named) >= 2 and pattern.search(text, clause[0], money.start):
+            return named[-2] if role == "former" else named[-1]
     after = [c for c in chips if money.end <= c.start and c.end <= clause[1] and candidate(c)]
     if after:
         return after[0]
@@ -184,11 +194,24 @@ def _subject(
         lex.bare_price_clause.match(text, clause[0])
     )
     if not points_back:
+        # a paragraph about one chip prices that chip (该卡 or not), unless other products are meant
+        if len(named) == 1 and not lex.other_products.search(text, sentence[0], sentence[1]):
+            return named[0]
         return None
     earlier = [
         c for c in chips if paragraph_start <= c.start and c.end <= sentence[0] and candidate(c)
     ]
     return _clause_subject(earlier, clauses)
+
+
+def _distinct_before(chips: list[ChipHit], start: int, stop: int) -> list[ChipHit]:
+    """The last mention of each model named in [start, stop), in order of last mention."""
+    last: dict[str, ChipHit] = {}
+    for chip in chips:
+        if start <= chip.start and chip.end <= stop:
+            last.pop(chip.model, None)
+            last[chip.model] = chip
+    return list(last.values())
 
 
 def _respective(
