@@ -398,3 +398,12 @@ def test_a_day_of_a_relative_month_is_one_day() -> None:
 
 def test_bracketed_relative_day_with_spaces() -> None:
     assert [h.value for h in find_dates("鸿海昨 (16) 日公布营收", "2026-04-17")] == ["2026-04-16"]
+
+
+def test_bare_mid_year_before_de_is_a_date_but_a_written_year_keeps_de_blocked() -> None:
+    assert [(h.value, h.mod) for h in find_dates("较年中的约11万元回落", "2025-11-20")] == [
+        ("2025", "mid")
+    ]
+    assert [(h.value, h.mod) for h in find_dates("2024年中的表现", "2025-11-20")] == [
+        ("2024", None)
+    ]

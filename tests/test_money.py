@@ -337,3 +337,10 @@ def test_hong_kong_dividends_in_cents_are_kept_in_whole_units() -> None:
         ("3.92美仙", "USD", 0.0392, 0.0392, None),
         ("8港仙", "HKD", 0.08, 0.08, None),
     ]
+
+
+def test_a_qualifier_between_currency_and_number_is_part_of_the_amount() -> None:
+    assert found("8卡机月租约4.2万元,折合人民币约3.85万元", region="HK") == [
+        ("约4.2万元", "HKD", 42000, 42000, "approx"),
+        ("人民币约3.85万元", "CNY", 38500, 38500, "approx"),
+    ]

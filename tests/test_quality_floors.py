@@ -2,7 +2,7 @@
 
 seeds: the two founding articles (../shared/gold). dev, dev2 (long, noisy,
 price-heavy) and dev3 (real-copy furniture: datelines, stock codes, bylines):
-articles the rules were tuned on. holdout, holdout2, holdout3 and holdout4 (real-copy style; 4 is price-heavy): scored
+articles the rules were tuned on. holdout to holdout5 (real-copy style; 4 is price-heavy): scored
 once before any rule change they prompted (README gives those first scores);
 after that only general fixes, checked against every set at once.
 """
@@ -27,6 +27,7 @@ FLOORS = {
     "holdout2": {"chips": 0.95, "money": 0.95, "prices": 0.95, "dates": 0.95},
     "holdout3": {"chips": 0.95, "money": 0.95, "prices": 0.95, "dates": 0.95},
     "holdout4": {"chips": 0.95, "money": 0.95, "prices": 0.95, "dates": 0.95},
+    "holdout5": {"chips": 0.95, "money": 0.95, "prices": 0.95, "dates": 0.95},
 }
 
 

@@ -48,15 +48,17 @@ def _not_after(words: list[str]) -> str:
     return f"(?!{'|'.join(words)})"
 
 
-def _mod_words(words: list[str]) -> str:
+def _mod_words(words: list[str], allowed_after: str = "") -> str:
     """Mod words, each refused where it starts another word (2024年中国, 年初步).
 
-    Blockers are keyed by the word's last character, so 年中 obeys the same ones as 中.
+    Blockers are keyed by the word's last character, so 年中 obeys the same ones as 中;
+    `allowed_after` lifts some of them for a narrower shape.
     """
     blockers: dict[str, str] = _LEXICON["mod_not_after"]
     parts = []
     for word in sorted(words, key=len, reverse=True):
-        guard = f"(?![{re.escape(blockers[word[-1]])}])" if word[-1] in blockers else ""
+        blocked = "".join(c for c in blockers.get(word[-1], "") if c not in allowed_after)
+        guard = f"(?![{re.escape(blocked)}])" if blocked else ""
         parts.append(re.escape(word) + guard)
     return "|".join(parts)
 
@@ -110,7 +112,7 @@ _BRACKETED_REL_DAY = f"(?P<rdp>{_alternation(_REL_DAY_PREFIXES)}) ?\\( ?(?:3[01]
 _YEAR_MOD = f"(?P<ymod>年?(?:{_mod_words(_single_year_mods)})|{_mod_words(_long_year_mods)})"
 _BARE_YEAR_MOD = (
     f"(?<![{_LEXICON['bare_year_mod_not_before']}])"
-    f"(?P<bym>{_mod_words(_LEXICON['bare_year_mods'])})"
+    f"(?P<bym>{_mod_words(_LEXICON['bare_year_mods'], _LEXICON['bare_year_mod_allowed_after'])})"
 )
 
 

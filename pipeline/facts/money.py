@@ -60,6 +60,8 @@ _AMOUNT_RE = re.compile(
     f"(?P<qpre>{_alternation(_LEXICON['qualifier_prefixes'])})?"
     f"(?:(?P<cpre>{_alternation(_LEXICON['currency_prefixes'])}"
     f"|{_alternation(_LEXICON['yen_sign'])}) ?)?"
+    # 人民幣約3.85萬元: a qualifier may stand between the currency and the number
+    f"(?P<qmid>{_alternation(_LEXICON['qualifier_prefixes'])})?"
     "(?P<neg>(?<![0-9A-Za-z])[-−])?"
     f"(?<![0-9A-Za-z.]){_endpoint_pattern(1)}(?: ?{_currency_suffix('c1')})?"
     f"(?: ?(?P<sep>{_alternation(_LEXICON['range_separators'])}) ?{_endpoint_pattern(2)})?"
@@ -162,6 +164,7 @@ def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate
     qpre = match["qpre"] if start == match.start() else None
     qualifier = _qualifier(
         qpre,
+        match["qmid"],
         match["infix1"],
         match["infix2"],
         match["qsuf"],
