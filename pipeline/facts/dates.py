@@ -531,12 +531,9 @@ def _resolve(
 ) -> Iterator[DateHit]:
     breaks = [newline.start() for newline in _NEWLINE_RE.finditer(text)]
     sentence_ends = [end.start() for end in _SENTENCE_END_RE.finditer(text)]
-
-    def _sentence_of(position: int) -> int:
-        return bisect_right(sentence_ends, position)
-
     paragraph, context = -1, _Paragraph()
     for mention in mentions:
+        sentence = bisect_right(sentence_ends, mention.start)
         index = bisect_right(breaks, mention.start)
         if index != paragraph:
             paragraph, context = index, _Paragraph()
@@ -544,13 +541,7 @@ def _resolve(
             value = _relative_value(mention, published) if published else None
             placed = mention
         else:
-            placed = _placed(
-                mention,
-                context,
-                published,
-                _tense(text, mention.start),
-                _sentence_of(mention.start),
-            )
+            placed = _placed(mention, context, published, _tense(text, mention.start), sentence)
             if not _exists(placed):
                 continue
             value = (
@@ -564,7 +555,7 @@ def _resolve(
             if not placed.fiscal:
                 context.calendar_year = context.year
         elif mention.year_shift is not None:
-            context.relative_year = (placed.year, _sentence_of(mention.start))
+            context.relative_year = (placed.year, sentence)
         if placed.granularity in ("month", "day") and placed.relative is None:
             context.month = (placed.year, placed.unit)
         elif placed.granularity == "month" and value is not None:
@@ -615,8 +606,13 @@ def _placed(
 
 
 def _against_tense(mention: _Mention, published: date, tense: str | None) -> bool:
-    """A past-marked date after publication, or a future-marked one before it."""
-    if tense is None or (mention.granularity == "day" and not _exists(mention)):
+    """A past-marked date after publication, or a future-marked one before it.
+
+    A lent year outside 0001-9999 (明年 on 9999-12-31) has no calendar to compare on.
+    """
+    if tense is None or not date.min.year <= mention.year <= date.max.year:
+        return False
+    if mention.granularity == "day" and not _exists(mention):
         return False
     start, end = _interval(mention.granularity, mention.year, mention.unit, mention.day)
     return (tense == "past" and start > published) or (tense == "future" and end < published)
