@@ -84,6 +84,13 @@ def parse_number(s: str) -> float | None:
     return None if value is None else round(value, 6)
 
 
+def scaled(value: float, factor: float) -> float:
+    """value × factor in decimal, so 9899.2亿 is 989920000000, not 989920000000.0001."""
+    if factor == 1:
+        return value
+    return float(Decimal(repr(value)) * Decimal(repr(factor)))
+
+
 @lru_cache(maxsize=4096)
 def parse_number_range(s: str) -> tuple[float, float] | None:
     """Low and high of a number that may be an approximate span like 七八千 or 十七八万.
@@ -113,8 +120,7 @@ def _parse_big(s: str) -> float | None:
     if head_value is None:
         return None
     if not tail:
-        # in decimal, so 9899.2亿 is 989920000000, not 989920000000.0001
-        return float(Decimal(repr(head_value)) * unit)
+        return scaled(head_value, unit)
     if len(tail) == 1 and tail != "0" and tail.isdigit():
         # 一万五 / 两亿五: a lone trailing digit counts in the next-lower place.
         return head_value * unit + int(tail) * unit / 10

@@ -12,11 +12,10 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from pipeline.facts.hits import MoneyHit
-from pipeline.numerals import NUMBER_PATTERN, NUMBER_START_CHARS, parse_number_range
+from pipeline.numerals import NUMBER_PATTERN, NUMBER_START_CHARS, parse_number_range, scaled
 
 _LEXICON = json.loads(
     (Path(__file__).resolve().parents[2] / "models" / "money.json").read_text(encoding="utf-8")
@@ -146,17 +145,12 @@ def _is_word_not_number(text: str, match: re.Match[str]) -> bool:
     return not match["n1"][0].isdigit() and before in _NOT_AFTER_CHINESE_NUMBER
 
 
-def _times(value: float, factor: Decimal) -> float:
-    return value if factor == 1 else float(Decimal(repr(value)) * factor)
-
-
 def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate]:
     """One candidate per written amount or range (`17万-19万元`, `50亿元至70亿元`)."""
     start, verb_qualifier = _start_and_verb(text, match)
     suffix = match["c2"] or match["c1"]
     english = _LEXICON["english_multipliers"].get(match["english"] or "", 1)
-    # in decimal, so 3.92美仙 is 0.0392, not 0.039200000000000006
-    english = Decimal(repr(english)) * Decimal(repr(_CURRENCY_SCALES.get(suffix, 1)))
+    factor = scaled(english, _CURRENCY_SCALES.get(suffix, 1))  # 3.92美仙 is 0.0392 USD
     low, high = _endpoint(match, 1)
     if match["neg"]:
         low, high = -high, -low
@@ -177,8 +171,8 @@ def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate
             _Candidate(
                 start,
                 match.end(),
-                _times(low, english),
-                _times(high, english),
+                scaled(low, factor),
+                scaled(high, factor),
                 qualifier,
                 currency,
                 bare,
@@ -190,8 +184,8 @@ def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate
         _Candidate(
             start,
             match.end(),
-            _times(low, english),
-            _times(second_high, english),
+            scaled(low, factor),
+            scaled(second_high, factor),
             qualifier,
             _currency_of(suffix, region) or prefix,
             _is_bare(suffix, prefix),
@@ -228,8 +222,7 @@ def _endpoint(match: re.Match[str], i: int) -> tuple[float, float]:
     scale = 1
     for unit in match[f"unit{i}"] or "":
         scale *= _UNIT_VALUES[unit]
-    # in decimal, so 9,899.2亿 is 989920000000, not 989920000000.0001
-    return float(Decimal(repr(low)) * scale), float(Decimal(repr(high)) * scale)
+    return scaled(low, scale), scaled(high, scale)
 
 
 def _scale_like(first: str, low: float, second: str, high: float) -> float:
