@@ -17,14 +17,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import lxml.html
 from htmldate import find_date
 from lxml import etree
 
-RULES_PATH = Path(__file__).resolve().parent.parent / "models" / "pubdate.json"
+from pipeline.assets import models_dir
+
+RULES_PATH = models_dir() / "pubdate.json"
 
 # Full-width digits and date separators fold to ASCII one-for-one, so offsets stay valid.
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９－／．：", "0123456789-/.:")

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Literal, cast, get_args
 from urllib.parse import urlsplit
 
+from pipeline.assets import config_dir
+
 SourceKind = Literal["feed", "sitemap", "page", "path"]
 KINDS: tuple[str, ...] = get_args(SourceKind)
 REGIONS = ("CN", "TW", "HK")
@@ -140,7 +142,7 @@ def _reject_duplicate_names(sources: list[Source], path: Path) -> None:
         seen.add(source.name)
 
 
-DEFAULT_SOURCES = Path(__file__).resolve().parents[1] / "config" / "sources.toml"
+DEFAULT_SOURCES = config_dir() / "sources.toml"
 
 
 def resolve_sources(args: list[str] | None) -> list[Source]:

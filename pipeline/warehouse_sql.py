@@ -14,7 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-WAREHOUSE_DIR = Path(__file__).resolve().parent.parent / "warehouse"
+from pipeline.assets import warehouse_dir
+
+WAREHOUSE_DIR = warehouse_dir()
 
 
 @cache

@@ -22,11 +22,11 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from pipeline.assets import models_dir
 from pipeline.facts.hits import ChipHit
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+MODELS_DIR = models_dir()
 CATALOG_PATH = MODELS_DIR / "chips.jsonl"
 CONTEXT_PATH = MODELS_DIR / "chip_context.json"
 

@@ -19,14 +19,12 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from pathlib import Path
 
+from pipeline.assets import models_dir
 from pipeline.facts.hits import DateHit
 from pipeline.numerals import NUMBER_START_CHARS, parse_number
 
-_LEXICON = json.loads(
-    (Path(__file__).resolve().parents[2] / "models" / "dates.json").read_text(encoding="utf-8")
-)
+_LEXICON = json.loads((models_dir() / "dates.json").read_text(encoding="utf-8"))
 _N = _LEXICON["numbers"]
 _MODS: dict[str, str] = _LEXICON["mods"]
 _REL_YEARS: dict[str, int] = _LEXICON["relative_years"]

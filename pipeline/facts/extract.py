@@ -13,7 +13,6 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import spacy
@@ -21,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline import __version__
+from pipeline.assets import models_dir
 from pipeline.facts.chips import find_chips
 from pipeline.facts.dates import find_dates
 from pipeline.facts.hits import LISTS, ChipHit, DateHit, MoneyHit, PriceHit
@@ -29,7 +29,7 @@ from pipeline.facts.prices import find_prices
 from pipeline.facts.region import outlet_region
 from pipeline.normalize import Normalized, normalize
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+MODELS_DIR = models_dir()
 
 Hit = ChipHit | MoneyHit | PriceHit | DateHit
 

@@ -18,11 +18,11 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from pipeline.assets import models_dir
 from pipeline.facts.hits import ChipHit, MoneyHit, PriceHit
 
-CONTEXT_PATH = Path(__file__).resolve().parents[2] / "models" / "price_context.json"
+CONTEXT_PATH = models_dir() / "price_context.json"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from pathlib import Path
 from urllib.parse import urlsplit
 
-_RULES = json.loads(
-    (Path(__file__).resolve().parents[2] / "models" / "region.json").read_text(encoding="utf-8")
-)
+from pipeline.assets import models_dir
+
+_RULES = json.loads((models_dir() / "region.json").read_text(encoding="utf-8"))
 _DEFAULT: str = _RULES["default"]
 _HINT_REGION = {word: region for region, words in _RULES["text_hints"].items() for word in words}
 _HINT_RE = re.compile("|".join(re.escape(w) for w in sorted(_HINT_REGION, key=len, reverse=True)))

@@ -1,0 +1,1 @@
+"""Shipped data files of chipwire (package data; see pipeline/assets.py)."""

@@ -1,0 +1,1 @@
+"""Rule-based fact extraction (FACTS.md): chips, money, prices, dates."""

@@ -1,0 +1,1 @@
+SELECT name, region FROM sources;

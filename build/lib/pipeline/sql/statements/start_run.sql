@@ -1,0 +1,2 @@
+INSERT INTO runs (run_id, kind, started_at, status)
+VALUES ($run_id, $kind, $started_at, 'running');
