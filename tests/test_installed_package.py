@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,27 +17,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ("pyproject.toml", "README.md", "pipeline", "flows", "models", "warehouse", "config")
+_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("site")
-    build = tmp_path_factory.mktemp("build")
+    # setuptools builds inside the source tree (build/): install from a copy of what ships
+    source = tmp_path_factory.mktemp("src")
+    for name in SHIPPED:
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
+        copy(ROOT / name, source / name, **({"ignore": _IGNORE} if copy is shutil.copytree else {}))
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-deps",
-            "--target",
-            str(target),
-            str(ROOT),
-        ],
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), "."],
         capture_output=True,
         text=True,
-        cwd=build,
+        cwd=source,
     )
     if result.returncode != 0:
         pytest.fail(f"pip install . failed:\n{result.stderr[-2000:]}")

@@ -1,1 +1,0 @@
-"""Rule-based fact extraction (FACTS.md): chips, money, prices, dates."""

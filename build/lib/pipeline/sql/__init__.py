@@ -1,1 +1,0 @@
-"""Shipped data files of chipwire (package data; see pipeline/assets.py)."""

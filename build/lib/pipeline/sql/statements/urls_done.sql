@@ -1,3 +1,0 @@
-SELECT url FROM articles
-UNION
-SELECT canonical_url FROM articles WHERE canonical_url IS NOT NULL;
