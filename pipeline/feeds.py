@@ -32,8 +32,6 @@ def read_feed(body: bytes, base_url: str, source: str, local_root: Path | None =
     reason = parsed.get("bozo_exception")
     if not parsed.get("version"):
         raise ValueError("not an RSS or Atom feed" + (f" ({_one_line(reason)})" if reason else ""))
-    if parsed.get("bozo") and not parsed.entries:
-        raise ValueError(f"malformed feed with no readable entry ({_one_line(reason)})")
     listing = Listing()
     for n, entry in enumerate(parsed.entries, start=1):
         listing.add(
@@ -45,6 +43,8 @@ def read_feed(body: bytes, base_url: str, source: str, local_root: Path | None =
             title=(entry.get("title") or "").strip() or None,
             published=_entry_date(entry),
         )
+    if parsed.get("bozo") and not listing.candidates:
+        raise ValueError(f"malformed feed with no readable entry ({_one_line(reason)})")
     return listing
 
 

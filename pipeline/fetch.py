@@ -159,12 +159,12 @@ class Fetcher:
             target = urljoin(hop, attempt.location)
             if target in chain:
                 loop = " -> ".join([*chain[chain.index(target) :], target])
-                return _result(url, _with_error(attempt, f"redirect loop ({loop})"), attempts)
+                return _result(url, _with_error(attempt, f"redirect loop ({loop})"), attempts, 1)
             if len(chain) > self.max_redirects:
                 error = (
                     f"more than {self.max_redirects} redirects (max_redirects); last to {target}"
                 )
-                return _result(url, _with_error(attempt, error), attempts)
+                return _result(url, _with_error(attempt, error), attempts, 1)
             chain.append(target)
 
     def _refusal(self, url: str, check_robots: bool) -> str | None:
