@@ -253,12 +253,19 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
     default=20.0,
     help="Seconds per network read; a whole request may take three times this.",
 )
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=3,
+    help="Tries after the first for a failed request (5xx, 429, network errors).",
+)
 @engine_options
 @global_options
 def ingest(
     sources: tuple[str, ...],
     min_interval: float,
     timeout: float,
+    retries: int,
     workers: int | None,
     dask_address: str | None,
 ) -> int:
@@ -278,6 +285,7 @@ def ingest(
             db_path=str(db),
             min_interval=min_interval,
             timeout=timeout,
+            retries=retries,
             **_engine_options(workers, dask_address),
         )
     except Exception as exc:
