@@ -119,7 +119,7 @@ def test_hostile_site_is_recorded_by_name_and_a_second_run_changes_nothing(
         listing = errors[urls["feed"]]
         # (feedparser turns file:///x into file://x; either way it is a local file)
         assert listing.startswith("3 entries skipped: entry 2: link 'file://")
-        assert "is a local file; only a local kind=\"path\" source may list files" in listing
+        assert 'is a local file; only a local kind="path" source may list files' in listing
         assert "entry 3: link 'file://localhost/etc/passwd'" in listing
         assert "entry 4: link 'javascript:void(0)' is not an http(s) URL" in listing
 
