@@ -28,7 +28,10 @@ def read_feed(body: bytes, base_url: str, source: str, local_root: Path | None =
     a local file. Raises ValueError when the body is not a usable feed.
     """
     refuse_entity_declarations(body)
-    parsed = feedparser.parse(io.BytesIO(body))
+    try:
+        parsed = feedparser.parse(io.BytesIO(body))
+    except Exception as exc:  # feedparser's loose parser has its own bugs (KeyError 'links')
+        raise ValueError(f"unreadable feed (feedparser: {type(exc).__name__}: {exc})") from exc
     reason = parsed.get("bozo_exception")
     if not parsed.get("version"):
         raise ValueError("not an RSS or Atom feed" + (f" ({_one_line(reason)})" if reason else ""))

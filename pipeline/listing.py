@@ -90,7 +90,7 @@ def refuse_entity_declarations(body: bytes) -> None:
         return
     except _EntityDeclared:
         raise ValueError(_REFUSED) from None
-    except (expat.ExpatError, ValueError):
+    except (expat.ExpatError, ValueError, LookupError):  # LookupError: unknown encoding
         if _ENTITY_DECLARATION.search(body[:65536]):
             raise ValueError(_REFUSED) from None
 

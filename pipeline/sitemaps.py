@@ -58,7 +58,7 @@ def parse_sitemap(
     refuse_entity_declarations(xml)
     try:
         root = fromstring(xml, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    except ParseError as exc:
+    except (ParseError, LookupError) as exc:  # LookupError: an encoding no codec knows
         raise ValueError(f"malformed sitemap XML ({exc})") from exc
     except DefusedXmlException as exc:
         raise ValueError(f"refused sitemap XML ({exc})") from exc
