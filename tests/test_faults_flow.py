@@ -83,8 +83,17 @@ def hostile_site(site, other: FaultServer) -> dict[str, str]:
     return urls
 
 
-def ingest(feed: str, db: Path) -> dict:
-    return daily_ingest(sources=[feed], db_path=str(db), min_interval=0.0, timeout=0.5, retries=1)
+def ingest(sources: Path, db: Path) -> dict:
+    return daily_ingest(
+        sources=[str(sources)], db_path=str(db), min_interval=0.0, timeout=0.5, retries=1
+    )
+
+
+def sources_file(folder: Path, feeds: dict[str, str]) -> Path:
+    path = folder / "sources.toml"
+    entries = (f'[[source]]\nname = "{n}"\nkind = "feed"\nurl = "{u}"\n' for n, u in feeds.items())
+    path.write_text("".join(entries), encoding="utf-8")
+    return path
 
 
 def test_hostile_site_is_recorded_by_name_and_a_second_run_changes_nothing(
@@ -93,9 +102,20 @@ def test_hostile_site_is_recorded_by_name_and_a_second_run_changes_nothing(
     db = tmp_path / "faults.duckdb"
     with FaultServer() as other:
         urls = hostile_site(threaded_httpserver, other)
-        first = ingest(urls["feed"], db)
-        assert first["articles"] == 1 and first["sources_failed"] == []
-        assert first["entries_skipped"] == 3
+        threaded_httpserver.expect_request("/broken.xml").respond_with_data(
+            '<rss version="2.0"><channel><item><ti', content_type="application/rss+xml"
+        )
+        broken = threaded_httpserver.url_for("/broken.xml")
+        sources = sources_file(tmp_path, {"hostile": urls["feed"], "broken": broken})
+        first = ingest(sources, db)
+        assert first["articles"] == 1 and first["entries_skipped"] == 3
+        (failed,) = first["sources_failed"]
+        assert failed["source"] == "broken" and failed["url"] == broken
+        assert failed["error"].startswith(
+            f"broken: {broken}: malformed feed with no readable entry"
+        )
+        # a parse error cannot change: discovery is not retried
+        assert [r.path for r, _ in threaded_httpserver.log].count("/broken.xml") == 1
 
         stored = rows(db, "SELECT url, body FROM raw_pages ORDER BY url")
         assert [url for url, _ in stored] == [urls["good"], urls["image"]]  # bytes kept as fetched
@@ -127,7 +147,7 @@ def test_hostile_site_is_recorded_by_name_and_a_second_run_changes_nothing(
             t: rows(db, f"SELECT count(*) FROM {t}")[0][0]
             for t in ("articles", "raw_pages", "chips")
         }
-        second = ingest(urls["feed"], db)
+        second = ingest(sources, db)
     assert second["articles"] == 0
     after = {
         t: rows(db, f"SELECT count(*) FROM {t}")[0][0] for t in ("articles", "raw_pages", "chips")
