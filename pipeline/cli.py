@@ -139,18 +139,20 @@ def cli() -> None:
 # --- validation, before anything slow -------------------------------------------------------
 
 
-def db_path(*, write: bool) -> Path:
-    """The database path from --db / $CHIPWIRE_DB, checked for what the command will do."""
+def chosen_db() -> Path:
     from pipeline.warehouse import default_db_path
 
-    path = (_settings().db or default_db_path()).expanduser()
+    return (_settings().db or default_db_path()).expanduser()
+
+
+def db_path(*, write: bool) -> Path:
+    """The database path from --db / $CHIPWIRE_DB, checked for what the command will do."""
+    path = chosen_db()
     if path.is_dir():
         raise UserError(f"--db {path}: is a folder; give a file, e.g. {path / 'chipwire.duckdb'}")
     if not write:
         if not path.is_file():
-            raise UserError(
-                f"--db {path}: no such database file (run `chipwire ingest` first, or fix --db)"
-            )
+            raise UserError(f"--db {path}: no such database file (fix --db, or ingest first)")
         if not os.access(path, os.R_OK):
             raise UserError(f"--db {path}: cannot read the file (permission denied)")
         return path
@@ -639,7 +641,12 @@ def sql(query: str, as_csv: bool, as_json: bool, write: bool) -> int:
             f"{len(statements)} statements given ({kinds}); `chipwire sql` runs one at a time "
             "and read-only. Pass --write to run several or to change data."
         )
-    db = db_path(write=write)
+    db = db_path(write=write or not chosen_db().exists())
+    if not db.exists():  # a first look at a new install: an empty warehouse, not an error
+        from pipeline.warehouse import Warehouse
+
+        with Warehouse(db):
+            say(err, f"(created an empty warehouse at {db})")
     columns, rows = _run_sql(db, query, write)
     if as_csv:
         writer = csv.writer(sys.stdout)

@@ -219,9 +219,11 @@ def test_sql_write_runs_several_statements(loaded_db, capsys):
     assert capsys.readouterr().out.splitlines() == ["x", "7"]
 
 
-def test_sql_on_a_missing_database_says_so(tmp_path, capsys):
-    assert main(["--db", str(tmp_path / "none.duckdb"), "sql", "SELECT 1"]) == 2
-    assert "no such database file" in capsys.readouterr().err
+def test_sql_on_a_new_path_creates_an_empty_warehouse(tmp_path, capsys):
+    db = tmp_path / "new" / "w.duckdb"
+    assert main(["--db", str(db), "sql", "--csv", "SELECT count(*) AS n FROM articles"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == ["n", "0"] and "created an empty warehouse" in captured.err
 
 
 def test_version_and_help_with_examples_defaults_and_exit_codes(capsys):
