@@ -198,6 +198,10 @@ def _prepare_flow_logging() -> None:
     settings = _settings()
     if settings.verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+    else:
+        # The temporary server is a subprocess that inherits this; killed at exit with events
+        # still queued, it prints tracebacks ("Error flushing events") that say nothing.
+        os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     logging.getLogger("prefect.flow_runs").setLevel(
         logging.WARNING if settings.quiet else logging.INFO
     )
@@ -730,7 +734,9 @@ def main(argv: list[str] | None = None) -> int:
         say(err, f"error: {exc}", "red")
         return EXIT_USAGE
     except duckdb.IOException as exc:
-        db = settings.db or "the database"
+        from pipeline.warehouse import default_db_path
+
+        db = settings.db or default_db_path()
         if "lock" in str(exc).lower():
             say(
                 err,

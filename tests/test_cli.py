@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -250,3 +251,33 @@ def test_engine_options_reach_the_flow_only_when_given(monkeypatch):
         "workers": 4,
         "dask_address": "tcp://127.0.0.1:8786",
     }
+
+
+def test_a_real_ingest_prints_only_its_summary_and_exits_0(tmp_path):
+    """The user's path end to end in its own process: Prefect's temporary server starts and
+    stops, and nothing but this run's summary and table reaches the terminal."""
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "run.duckdb"
+    env = {**os.environ, "CHIPWIRE_DATA": str(tmp_path / "data")}
+    env.pop("PREFECT_API_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "ingest", str(SAMPLES / "sources.toml")]
+        + ["--db", str(db), "--min-interval", "0"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    summary, where = done.stderr.splitlines()
+    assert re.fullmatch(
+        r"ingest: 1 sources, 2 listed, 2 pages fetched, 0 fetch errors, 2 articles "
+        r"\(\d+ chips, \d+ money, \d+ prices, \d+ dates\)",
+        summary,
+    )
+    assert where == f"data: {db}"
+    assert "articles of this run" in done.stdout
