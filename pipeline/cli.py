@@ -192,6 +192,18 @@ def _engine_options(workers: int | None, dask_address: str | None) -> dict[str, 
     return options
 
 
+def _accepted(flow: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """The options, once the flow is known to take them (a clear line, not a TypeError)."""
+    import inspect
+
+    parameters = inspect.signature(getattr(flow, "fn", flow)).parameters
+    for name in options:
+        if name not in parameters:
+            label = getattr(flow, "name", getattr(flow, "__name__", "this"))
+            raise UserError(f"--{name.replace('_', '-')}: the {label} flow does not take it")
+    return options
+
+
 def _prepare_flow_logging() -> None:
     """Prefect reads its log level at import: set it first. Its progress lines stay visible
     unless -q; -v shows Prefect's own log too."""
@@ -285,6 +297,7 @@ def ingest(
     _prepare_flow_logging()
     from flows.daily_ingest import daily_ingest
 
+    options = _accepted(daily_ingest, _engine_options(workers, dask_address))
     try:
         stats = daily_ingest(
             sources=resolved,
@@ -292,7 +305,7 @@ def ingest(
             min_interval=min_interval,
             timeout=timeout,
             retries=retries,
-            **_engine_options(workers, dask_address),
+            **options,
         )
     except Exception as exc:
         return _run_failed("ingest", exc)
@@ -456,8 +469,9 @@ def reextract(workers: int | None, dask_address: str | None) -> int:
     _prepare_flow_logging()
     from flows.reextract import reextract as reextract_flow
 
+    options = _accepted(reextract_flow, _engine_options(workers, dask_address))
     try:
-        stats = reextract_flow(db_path=str(db), **_engine_options(workers, dask_address))
+        stats = reextract_flow(db_path=str(db), **options)
     except Exception as exc:
         return _run_failed("reextract", exc)
     finally:

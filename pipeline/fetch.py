@@ -123,9 +123,12 @@ class Fetcher:
 
     def fetch(self, url: str) -> FetchResult:
         """GET an http(s) URL or read an allowed file:// URL; never raises for network or HTTP trouble."""
-        if urlsplit(url).scheme.lower() == "file":
-            return self._read_file(url)
-        return self._follow(url, check_robots=self.respect_robots)
+        try:
+            if urlsplit(url).scheme.lower() == "file":
+                return self._read_file(url)
+            return self._follow(url, check_robots=self.respect_robots)
+        except ValueError as exc:  # only URL parsing raises it: `http://[news…` and the like
+            return _result(url, _Attempt(url, None, f"invalid URL ({_one_line(exc)})"), 0)
 
     def close(self) -> None:
         self._client.close()

@@ -232,6 +232,21 @@ def test_too_long_redirect_chain_names_the_limit(httpserver):
     assert len(httpserver.log) == 4
 
 
+def test_unparsable_url_is_an_error_result_not_an_exception():
+    url = "http://[news.example.com/a"
+    with fetcher() as f:
+        result = f.fetch(url)
+    assert result.error.startswith(f"{url}: invalid URL (")
+
+
+def test_redirect_to_an_unparsable_location_is_named(faults):
+    faults.faults["/odd"] = lambda h: headers(h, 302, location="http://[broken", content_length="0")
+    url = faults.url("/odd")
+    with fetcher() as f:
+        result = f.fetch(url)
+    assert result.error.startswith(f"{url}: invalid URL (")
+
+
 def test_redirect_to_a_file_url_is_refused(httpserver):
     redirect(httpserver, "/to-file", "file:///etc/passwd")
     url = httpserver.url_for("/to-file")
