@@ -14,16 +14,26 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.tasks import Failure, collect, extract_article, load
-from pipeline.discover import Candidate, discover
+from pipeline.discover import Candidate, Discovery, discover, worth_retrying
 from pipeline.fetch import Fetcher, FetchResult
-from pipeline.sources import Source, resolve_sources
+from pipeline.listing import skipped_by_listing
+from pipeline.sources import Source, local_roots, resolve_sources
 from pipeline.warehouse import Warehouse, default_db_path
 
 PROGRESS_EVERY = 25  # pages between progress lines on long runs
 
 
-@task(retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
-def discover_source(source: Source, fetcher: Fetcher) -> list[Candidate]:
+def _unexpected(task: Any, task_run: Any, state: Any) -> bool:
+    """A DiscoverError is a recorded outcome that a retry cannot change; retry the rest."""
+    try:
+        state.result()
+    except Exception as exc:
+        return worth_retrying(exc)
+    return False
+
+
+@task(retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_unexpected, cache_policy=NO_CACHE)
+def discover_source(source: Source, fetcher: Fetcher) -> Discovery:
     return discover(source, fetcher)
 
 
@@ -62,18 +72,32 @@ def daily_ingest(
         retry = wh.urls_to_retry()
 
     failures: list[Failure] = []
+    sources_failed: list[dict[str, str]] = []
+    skipped = 0
     candidates: dict[str, Candidate] = {}
-    with Fetcher(min_interval=min_interval, timeout=timeout, retries=retries) as fetcher:
+    with Fetcher(
+        min_interval=min_interval,
+        timeout=timeout,
+        retries=retries,
+        local_roots=local_roots(resolved),
+    ) as fetcher:
         futures = [discover_source.submit(s, fetcher) for s in resolved]
         for source, future in zip(resolved, futures, strict=True):
             future.wait()
             if future.state.is_completed():
-                for candidate in future.result():
+                discovery = future.result()
+                for candidate in discovery:
                     candidates.setdefault(candidate.url, candidate)
+                skipped += len(discovery.skipped)
+                for listing, error in skipped_by_listing(discovery.skipped).items():
+                    failures.append(Failure(listing, source.name, "discover", error))
             else:
-                error = str(future.state.message or "discovery failed")
+                error = str(future.result(raise_on_failure=False) or "discovery failed")
                 logger.warning("source %s: %s", source.name, error)
                 failures.append(Failure(source.location, source.name, "discover", error))
+                sources_failed.append(
+                    {"source": source.name, "url": source.location, "error": error}
+                )
         for url, source in retry:
             candidates.setdefault(url, Candidate(url=url, source=source))
         todo = [c for url, c in candidates.items() if url not in done]
@@ -106,5 +130,8 @@ def daily_ingest(
         "candidates": len(candidates),
         "fetched": sum(1 for f in fetches if f["error"] is None),
         "fetch_errors": sum(1 for f in fetches if f["error"] is not None),
+        "entries_skipped": skipped,
+        "sources_failed": sources_failed,
+        "run_id": run_id,
     }
     return load(db, run_id, outcome, fetches, stats)

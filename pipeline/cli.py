@@ -1,30 +1,501 @@
 """`chipwire`: the one command a user types.
 
-Prefect is imported only by the commands that run flows: `extract`, `eval` and
-`sql` must answer in a second, not after Prefect's start-up.
+Arguments are checked before anything slow starts: Prefect is imported only by
+the commands that run flows, after their sources and database path have been
+validated, so a typo costs a second and one line, not a minute and a
+traceback. Data is printed as plain text (rich would read `[[source]]` as
+markup and drop it).
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import logging
+import os
 import sys
+import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import click
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+out = Console(highlight=False)
+
+EXIT_OK = 0  # everything worked
+EXIT_FINDINGS = 1  # extract: some records failed; eval: an F1 below --min-f1
+EXIT_USAGE = 2  # bad arguments or input: nothing was run
+EXIT_PARTIAL = 3  # ingest: the run finished but some sources or pages failed
+EXIT_FAILED = 4  # ingest/reextract: the run failed, or every source failed
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES_HELP = f"""\b
+Exit codes:
+  {EXIT_OK}    all good
+  {EXIT_FINDINGS}    extract: some records failed / eval: F1 below --min-f1
+  {EXIT_USAGE}    bad arguments or input (nothing was run)
+  {EXIT_PARTIAL}    ingest finished, but some sources or pages failed
+  {EXIT_FAILED}    the run failed, or every source failed
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)"""
+
+EXAMPLES = """\b
+Examples:
+  chipwire ingest samples/sources.toml
+  chipwire ingest https://example.com/feed.xml saved/pages/ --min-interval 2
+  chipwire sql "SELECT model, count(*) FROM chips GROUP BY model" --csv
+  chipwire sql --db /media/ro/chipwire.duckdb "SELECT count(*) FROM articles"
+  chipwire export data/export
+  chipwire extract in.jsonl -o out.jsonl
+  chipwire eval gold.jsonl --by-article --min-f1 0.95"""
 
 
 class UserError(Exception):
     """A problem with what the user gave us: shown as one line, no traceback."""
+
+
+@dataclass
+class Settings:
+    """Options valid before or after the subcommand (`chipwire --db X sql` = `chipwire sql --db X`)."""
+
+    db: Path | None = None
+    quiet: int = 0
+    verbose: int = 0
+
+
+def say(console: Console, message: str, style: str | None = None) -> None:
+    """Print `message` as plain text: brackets in data are never taken for markup."""
+    console.print(Text(message, style=style or ""))
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value:
+        setattr(ctx.ensure_object(Settings), param.name or "", value)
+
+
+def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--db, -q and -v on the group and on every subcommand; the later one wins."""
+    for option in (
+        click.option(
+            "--db",
+            type=click.Path(path_type=Path),
+            expose_value=False,
+            callback=_remember,
+            help="DuckDB file [default: $CHIPWIRE_DB or data/chipwire.duckdb]",
+        ),
+        click.option(
+            "-q",
+            "--quiet",
+            count=True,
+            show_default=False,
+            expose_value=False,
+            callback=_remember,
+            help="Only the summary and errors.",
+        ),
+        click.option(
+            "-v",
+            "--verbose",
+            count=True,
+            show_default=False,
+            expose_value=False,
+            callback=_remember,
+            help="More detail: Prefect's own log and full tracebacks.",
+        ),
+    ):
+        command = option(command)
+    return command
+
+
+def _settings() -> Settings:
+    return click.get_current_context().ensure_object(Settings)
+
+
+def _version() -> str:
+    try:
+        return version("chipwire")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "show_default": True},
+    epilog=EXAMPLES + "\n\n" + EXIT_CODES_HELP,
+)
+@click.version_option(_version(), "--version", prog_name="chipwire")
+@global_options
+def cli() -> None:
+    """Turn Chinese AI-chip news into facts in DuckDB."""
+
+
+# --- validation, before anything slow -------------------------------------------------------
+
+
+def chosen_db() -> Path:
+    from pipeline.warehouse import default_db_path
+
+    return (_settings().db or default_db_path()).expanduser()
+
+
+def db_path(*, write: bool) -> Path:
+    """The database path from --db / $CHIPWIRE_DB, checked for what the command will do."""
+    path = chosen_db()
+    if path.is_dir():
+        raise UserError(f"--db {path}: is a folder; give a file, e.g. {path / 'chipwire.duckdb'}")
+    if not write:
+        if not path.is_file():
+            raise UserError(f"--db {path}: no such database file (fix --db, or ingest first)")
+        if not os.access(path, os.R_OK):
+            raise UserError(f"--db {path}: cannot read the file (permission denied)")
+        return path
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UserError(f"--db {path}: {folder} is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise UserError(
+            f"--db {path}: cannot write in {folder} ({exc.strerror}); "
+            "choose a writable place with --db"
+        ) from exc
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UserError(f"--db {path}: the file is read-only; `chipwire sql` can still read it")
+    return path
+
+
+def _checked_sources(sources: tuple[str, ...]) -> list[str] | None:
+    """Every source argument parsed now (TOML, kinds, paths, URLs), so errors come before Prefect."""
+    from pipeline.sources import resolve_sources
+
+    resolve_sources(list(sources) or None)
+    return list(sources) or None
+
+
+def _engine_options(workers: int | None, dask_address: str | None) -> dict[str, Any]:
+    """Passed to the flow only when given, so flows without these parameters still run."""
+    options: dict[str, Any] = {}
+    if workers is not None:
+        options["workers"] = workers
+    if dask_address:
+        options["dask_address"] = dask_address
+    return options
+
+
+def _accepted(flow: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """The options, once the flow is known to take them (a clear line, not a TypeError)."""
+    import inspect
+
+    parameters = inspect.signature(getattr(flow, "fn", flow)).parameters
+    for name in options:
+        if name not in parameters:
+            label = getattr(flow, "name", getattr(flow, "__name__", "this"))
+            raise UserError(f"--{name.replace('_', '-')}: the {label} flow does not take it")
+    return options
+
+
+def _prepare_flow_logging() -> None:
+    """Prefect reads its log level at import: set it first. Its progress lines stay visible
+    unless -q; -v shows Prefect's own log too."""
+    settings = _settings()
+    if settings.verbose:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+    else:
+        # The temporary server is a subprocess that inherits this; killed at exit with events
+        # still queued, it prints tracebacks ("Error flushing events") that say nothing.
+        os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+    logging.getLogger("prefect.flow_runs").setLevel(
+        logging.WARNING if settings.quiet else logging.INFO
+    )
+
+
+def _quiet_teardown() -> None:
+    """The temporary Prefect server is stopped at exit with events still queued; its
+    tracebacks then ("Error flushing events") say nothing about the run. Silence them."""
+    if _settings().verbose:
+        return
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in _TEARDOWN_LOGGERS]
+    for name in [*_TEARDOWN_LOGGERS, *names]:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
+_TEARDOWN_LOGGERS = ("prefect", "uvicorn", "fastapi", "docket", "httpx", "asyncio")
+
+
+# --- ingest ------------------------------------------------------------------------------------
+
+_engine = [
+    click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker processes or threads for fetching and extraction [default: the flow's].",
+    ),
+    click.option(
+        "--dask-address",
+        envvar="CHIPWIRE_DASK_ADDRESS",
+        default=None,
+        metavar="ADDR",
+        help="Run tasks on this Dask scheduler (env CHIPWIRE_DASK_ADDRESS).",
+    ),
+]
+
+
+def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_engine):
+        command = option(command)
+    return command
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("sources", nargs=-1)
+@click.option(
+    "--min-interval",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    help="Seconds between requests to one host.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=20.0,
+    help="Seconds per network read; a whole request may take three times this.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=3,
+    help="Tries after the first for a failed request (5xx, 429, network errors).",
+)
+@engine_options
+@global_options
+def ingest(
+    sources: tuple[str, ...],
+    min_interval: float,
+    timeout: float,
+    retries: int,
+    workers: int | None,
+    dask_address: str | None,
+) -> int:
+    """Discover, fetch, extract and load (the daily job, once).
+
+    SOURCES are TOML files, feed/sitemap/page URLs or local paths; none means
+    the shipped config/sources.toml.
+    """
+    resolved = _checked_sources(sources)
+    db = db_path(write=True)
+    _prepare_flow_logging()
+    from flows.daily_ingest import daily_ingest
+
+    options = _accepted(daily_ingest, _engine_options(workers, dask_address))
+    try:
+        stats = daily_ingest(
+            sources=resolved,
+            db_path=str(db),
+            min_interval=min_interval,
+            timeout=timeout,
+            retries=retries,
+            **options,
+        )
+    except Exception as exc:
+        return _run_failed("ingest", exc)
+    finally:
+        _quiet_teardown()
+    report = IngestReport.of(stats, db)
+    report.print()
+    return report.exit_code()
+
+
+@dataclass
+class IngestReport:
+    """This run's findings, read from what the flow returned and this run's rows."""
+
+    stats: dict[str, Any]
+    db: Path
+    failed_hosts: dict[str, Counter[str]]
+    failed_sources: set[str]
+    sources_all_failed: bool
+    articles: tuple[list[str], list[tuple[Any, ...]]] | None
+
+    @classmethod
+    def of(cls, stats: dict[str, Any], db: Path) -> IngestReport:
+        hosts: dict[str, Counter[str]] = {}
+        failed_sources: set[str] = set()
+        for failure in stats.get("sources_failed", []):
+            failed_sources.add(failure["source"])
+            cause = _cause(failure["error"], failure["source"], failure["url"])
+            hosts.setdefault(_host(failure["url"]), Counter())[cause] += 1
+        by_source: dict[str, list[bool]] = {}
+        articles = None
+        run_id = stats.get("run_id")
+        if run_id:
+            for url, source, ok, error in _run_rows(db, _RUN_ATTEMPTS, run_id):
+                by_source.setdefault(source, []).append(bool(ok))
+                if not ok and error:
+                    hosts.setdefault(_host(url), Counter())[_cause(error, url)] += 1
+            articles = _run_query(db, _RUN_ARTICLES, run_id)
+        elif stats.get("fetch_errors"):
+            hosts.setdefault("(pages)", Counter())[f"{stats['fetch_errors']} fetch errors"] += 1
+        page_failed = {s for s, oks in by_source.items() if oks and not any(oks)}
+        total = stats.get("sources", 0)
+        every = total > 0 and (
+            len(failed_sources | page_failed) >= total
+            or (not run_id and not stats.get("fetched") and bool(stats.get("fetch_errors")))
+        )
+        return cls(stats, db, hosts, failed_sources, every, articles)
+
+    def exit_code(self) -> int:
+        if self.sources_all_failed:
+            return EXIT_FAILED
+        if self.failed_hosts or self.stats.get("failures") or self.stats.get("fetch_errors"):
+            return EXIT_PARTIAL
+        return EXIT_OK
+
+    def print(self) -> None:
+        s = self.stats
+        facts = ", ".join(f"{s.get(k, 0)} {k}" for k in ("chips", "money", "prices", "dates"))
+        failed = len(self.failed_sources)
+        say(
+            err,
+            f"ingest: {s.get('sources', 0)} sources"
+            + (f" ({failed} failed)" if failed else "")
+            + f", {s.get('candidates', 0)} listed, {s.get('fetched', 0)} pages fetched"
+            + f", {s.get('fetch_errors', 0)} fetch errors, {s.get('articles', 0)} articles"
+            + f" ({facts})"
+            + (
+                f", {s['entries_skipped']} listing entries skipped"
+                if s.get("entries_skipped")
+                else ""
+            ),
+        )
+        say(err, f"data: {self.db}")
+        for host, causes in sorted(self.failed_hosts.items()):
+            cause, count = causes.most_common(1)[0]
+            more = sum(causes.values()) - count
+            say(
+                err,
+                f"failed: {host}: {cause}"
+                + (f" ({count} URLs)" if count > 1 else "")
+                + (f" (+{more} other errors)" if more else ""),
+                "red",
+            )
+        if self.failed_hosts:
+            say(err, 'details: chipwire sql "SELECT * FROM url_status WHERE NOT last_ok"')
+        if self.articles and self.articles[1] and not _settings().quiet:
+            _print_table("articles of this run", *self.articles)
+
+
+_RUN_ATTEMPTS = (
+    "SELECT url, source, ok, error FROM fetch_attempts WHERE run_id = ? AND stage = 'fetch'"
+)
+_RUN_ARTICLES = """
+SELECT a.published, a.title, a.source,
+       (SELECT count(*) FROM chips c WHERE c.article_id = a.article_id) AS chips,
+       (SELECT count(*) FROM prices p WHERE p.article_id = a.article_id) AS prices,
+       a.url
+FROM articles a
+WHERE a.url IN (SELECT url FROM fetch_attempts WHERE run_id = ? AND stage = 'fetch' AND ok)
+ORDER BY a.published DESC NULLS LAST, a.title
+LIMIT 20"""
+
+
+def _run_query(db: Path, sql: str, run_id: str) -> tuple[list[str], list[tuple[Any, ...]]] | None:
+    import duckdb
+
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            cursor = con.execute(sql, [run_id])
+            return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.Error as exc:
+        say(err, f"(could not read this run's rows back: {_one_line(exc)})", "yellow")
+        return None
+
+
+def _run_rows(db: Path, sql: str, run_id: str) -> list[tuple[Any, ...]]:
+    result = _run_query(db, sql, run_id)
+    return result[1] if result else []
+
+
+def _host(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    return parts.netloc or ("local files" if parts.scheme in ("file", "") else url)
+
+
+def _cause(error: str, *prefixes: str) -> str:
+    """The cause alone: recorded errors start with the source name and URL they concern."""
+    cause = error
+    for prefix in prefixes:
+        if cause.startswith(prefix + ": "):
+            cause = cause[len(prefix) + 2 :]
+    if cause.endswith(" attempts)") and " (after " in cause:
+        cause = cause[: cause.rindex(" (after ")]
+    return cause
+
+
+def _run_failed(what: str, exc: BaseException) -> int:
+    if _settings().verbose:
+        raise exc
+    say(
+        err,
+        f"error: {what} failed: {type(exc).__name__}: {_one_line(exc)} (-v shows the traceback)",
+        "red",
+    )
+    return EXIT_FAILED
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@engine_options
+@global_options
+def reextract(workers: int | None, dask_address: str | None) -> int:
+    """Re-run the current rules over every stored page (no network)."""
+    db = db_path(write=True)
+    _prepare_flow_logging()
+    from flows.reextract import reextract as reextract_flow
+
+    options = _accepted(reextract_flow, _engine_options(workers, dask_address))
+    try:
+        stats = reextract_flow(db_path=str(db), **options)
+    except Exception as exc:
+        return _run_failed("reextract", exc)
+    finally:
+        _quiet_teardown()
+    say(err, "reextract: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
+    say(err, f"data: {db}")
+    return EXIT_PARTIAL if stats.get("failures") else EXIT_OK
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@global_options
+def serve(sources: tuple[str, ...]) -> int:
+    """Run the daily ingest every day at 06:00 Asia/Shanghai (Ctrl-C to stop)."""
+    resolved = _checked_sources(sources)
+    db = db_path(write=True)
+    _prepare_flow_logging()
+    from flows.serve import serve as serve_flow
+
+    serve_flow(sources=resolved, db_path=str(db))
+    return EXIT_OK
+
+
+# --- extract and eval (no database, no Prefect) -------------------------------------------------
 
 
 def read_jsonl(
@@ -68,13 +539,12 @@ def _parse_line(line: str, where: str, needs_text: bool) -> dict[str, Any]:
     return record
 
 
-def _db(args: argparse.Namespace) -> str:
-    from pipeline.warehouse import default_db_path
-
-    return str(args.db or default_db_path())
-
-
-def cmd_extract(args: argparse.Namespace) -> int:
+@cli.command()
+@click.argument("input", default="-")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@global_options
+def extract(input: str, output: str | None) -> int:
+    """FACTS.md records from JSONL {id, text, published} (INPUT file or - for stdin; no database)."""
     from pipeline.facts.extract import extract_many
 
     failed = 0
@@ -82,17 +552,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
     def bad_line(exc: UserError) -> None:
         nonlocal failed
         failed += 1
-        err.print(f"[red]skipped:[/red] {exc}")
+        say(err, f"skipped: {exc}", "red")
 
     def bad_record(record: dict[str, Any], exc: Exception) -> None:
         nonlocal failed
         failed += 1
-        err.print(f"[red]record {record.get('id')!r}: {type(exc).__name__}: {exc}[/red]")
+        say(err, f"record {record.get('id')!r}: {type(exc).__name__}: {exc}", "red")
 
-    records = list(read_jsonl(args.input, on_bad=bad_line))
-    sink = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    records = list(read_jsonl(input, on_bad=bad_line))
+    sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    quiet = _settings().quiet > 0
     try:
-        with Progress(console=err, transient=True, disable=len(records) < 50) as progress:
+        with Progress(console=err, transient=True, disable=quiet or len(records) < 50) as progress:
             bar = progress.add_task("extracting", total=len(records))
             for result in extract_many(records, on_error=bad_record):
                 sink.write(json.dumps(result, ensure_ascii=False) + "\n")
@@ -101,52 +572,51 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if sink is not sys.stdout:
             sink.close()
     if failed:
-        err.print(f"[red]{failed} record(s) failed; the others were written[/red]")
-    return 1 if failed else 0
+        say(err, f"{failed} record(s) failed; the others were written", "red")
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
+@cli.command(name="eval")
+@click.argument("gold")
+@click.option("--pred", help="Score this JSONL of predictions instead of running the extractor.")
+@click.option("--by-article", is_flag=True, help="Show misses and false hits per article.")
+@click.option(
+    "--min-f1", type=float, default=None, help=f"Exit {EXIT_FINDINGS} when any F1 is below."
+)
+@global_options
+def eval_(gold: str, pred: str | None, by_article: bool, min_f1: float | None) -> int:
+    """Score the extractor against a FACTS.md gold file."""
     from pipeline.facts.extract import extract_many
     from pipeline.scoring import score
 
-    gold = list(read_jsonl(args.gold))
+    gold_records = list(read_jsonl(gold))
     predicted = (
-        list(read_jsonl(args.pred, needs_text=False)) if args.pred else list(extract_many(gold))
+        list(read_jsonl(pred, needs_text=False)) if pred else list(extract_many(gold_records))
     )
-    report = score(gold, predicted)
-    table = Table(title=f"{args.gold}: {len(gold)} articles")
-    for column in ("list", "tp", "fp", "fn", "precision", "recall", "F1"):
-        table.add_column(column, justify="right" if column != "list" else "left")
-    for name, t in report.tallies.items():
-        table.add_row(
-            name,
-            str(t.tp),
-            str(t.fp),
-            str(t.fn),
-            f"{t.precision:.3f}",
-            f"{t.recall:.3f}",
-            f"{t.f1:.3f}",
-        )
-    out.print(table)
-    if args.by_article:
+    report = score(gold_records, predicted)
+    rows = [
+        (name, t.tp, t.fp, t.fn, f"{t.precision:.3f}", f"{t.recall:.3f}", f"{t.f1:.3f}")
+        for name, t in report.tallies.items()
+    ]
+    columns = ["list", "tp", "fp", "fn", "precision", "recall", "F1"]
+    _print_table(f"{gold}: {len(gold_records)} articles", columns, rows)
+    if by_article:
         for diff in report.articles:
             for name in report.tallies:
                 missed, false_hits = diff.missed[name], diff.false_hits[name]
                 if missed or false_hits:
-                    out.print(f"[bold]{diff.article_id}[/bold] {name}")
+                    say(out, f"{diff.article_id} {name}", "bold")
                     for item in missed:
-                        out.print(f"  [yellow]missed[/yellow] {_brief(item)}")
+                        say(out, f"  missed {_brief(item)}", "yellow")
                     for item in false_hits:
-                        out.print(f"  [red]false [/red] {_brief(item)}")
-    below = {
-        n: t.f1 for n, t in report.tallies.items() if args.min_f1 is not None and t.f1 < args.min_f1
-    }
+                        say(out, f"  false  {_brief(item)}", "red")
+    below = {n: t.f1 for n, t in report.tallies.items() if min_f1 is not None and t.f1 < min_f1}
     if below:
-        err.print(
-            f"[red]F1 below {args.min_f1}: " + ", ".join(f"{n} {f:.3f}" for n, f in below.items())
+        say(
+            err, f"F1 below {min_f1}: " + ", ".join(f"{n} {f:.3f}" for n, f in below.items()), "red"
         )
-        return 1
-    return 0
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _brief(item: dict[str, Any]) -> str:
@@ -155,173 +625,145 @@ def _brief(item: dict[str, Any]) -> str:
     return json.dumps(fields, ensure_ascii=False) + where
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from flows.daily_ingest import daily_ingest
-
-    # Prefect stays at WARNING (quiet); the flow's own progress lines are wanted here
-    logging.getLogger("prefect.flow_runs").setLevel(logging.INFO)
-
-    stats = daily_ingest(
-        sources=args.sources or None,
-        db_path=_db(args),
-        min_interval=args.min_interval,
-        timeout=args.timeout,
-    )
-    err.print("ingest: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
-    _print_summary(_db(args))
-    return 0
+# --- sql and export ------------------------------------------------------------------------------
 
 
-def cmd_reextract(args: argparse.Namespace) -> int:
-    from flows.reextract import reextract
+@cli.command(
+    epilog='\b\nExamples:\n  chipwire sql "SELECT * FROM chip_price_history LIMIT 5"\n'
+    "  chipwire sql --write \"DELETE FROM fetch_attempts WHERE run_id = '...'\""
+)
+@click.argument("query")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per row.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Open the database for writing and allow several statements (default: read-only, one).",
+)
+@global_options
+def sql(query: str, as_csv: bool, as_json: bool, write: bool) -> int:
+    """Run SQL against the warehouse (read-only unless --write)."""
+    import duckdb
 
-    stats = reextract(db_path=_db(args))
-    err.print("reextract: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
-    return 0
+    if as_csv and as_json:
+        raise UserError("give --csv or --json, not both")
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise UserError(f"SQL failed: {_one_line(exc)}") from exc
+    if not statements:
+        raise UserError("no SQL statement given")
+    if len(statements) > 1 and not write:
+        kinds = ", ".join(str(s.type).rsplit(".", 1)[-1] for s in statements)
+        raise UserError(
+            f"{len(statements)} statements given ({kinds}); `chipwire sql` runs one at a time "
+            "and read-only. Pass --write to run several or to change data."
+        )
+    db = db_path(write=write or not chosen_db().exists())
+    if not db.exists():  # a first look at a new install: an empty warehouse, not an error
+        from pipeline.warehouse import Warehouse
 
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from flows.serve import serve
-
-    serve(sources=args.sources or None, db_path=_db(args))
-    return 0
-
-
-SUMMARY = {
-    "articles": "SELECT published, title, script FROM articles ORDER BY published DESC, title LIMIT 20",
-    "chips": "SELECT vendor, model, count(*) AS mentions, count(DISTINCT article_id) AS articles "
-    "FROM chips GROUP BY ALL ORDER BY mentions DESC, model LIMIT 20",
-    "prices": "SELECT chip, item, kind, per, currency, low, high, text FROM prices "
-    "ORDER BY chip, kind, low LIMIT 20",
-    "money": "SELECT currency, low, high, qualifier, text FROM money ORDER BY high DESC LIMIT 20",
-    "dates": "SELECT value, granularity, mod, count(*) AS mentions FROM dates "
-    "GROUP BY ALL ORDER BY value DESC NULLS LAST LIMIT 20",
-}
-
-
-def _print_summary(db: str) -> None:
-    from pipeline.warehouse import Warehouse
-
-    with Warehouse(db) as wh:
-        for title, sql in SUMMARY.items():
-            (count,) = wh.query(f"SELECT count(*) FROM {title}")[1][0]
-            columns, rows = wh.query(sql)
-            _print_table(f"{title} ({count})", columns, rows)
-
-
-def _print_table(title: str, columns: list[str], rows: list[tuple]) -> None:
-    table = Table(title=title, title_justify="left")
-    for column in columns:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    out.print(table)
-
-
-def cmd_sql(args: argparse.Namespace) -> int:
-    from pipeline.warehouse import Warehouse
-
-    with Warehouse(_db(args)) as wh:
-        columns, rows = wh.query(args.query)
-    if args.csv:
+        with Warehouse(db):
+            say(err, f"(created an empty warehouse at {db})")
+    columns, rows = _run_sql(db, query, write)
+    if as_csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         writer.writerows(rows)
-    elif args.json:
+    elif as_json:
         for row in rows:
             print(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str))
-    else:
+    elif columns:
         _print_table("", columns, rows)
-    return 0
+    return EXIT_OK
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _run_sql(db: Path, query: str, write: bool) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Read-only needs no schema work, so a database on read-only media (or one whose views
+    are broken) can still be read."""
+    import duckdb
+
+    try:
+        if write:
+            from pipeline.warehouse import Warehouse
+
+            with Warehouse(db) as wh:
+                return wh.query(query)
+        with duckdb.connect(str(db), read_only=True) as con:
+            result = con.execute(query)
+            if result.description is None:
+                return [], []
+            return [d[0] for d in result.description], result.fetchall()
+    except duckdb.IOException:
+        raise
+    except duckdb.Error as exc:
+        hint = " (read-only: pass --write to change data)" if "read-only" in str(exc) else ""
+        raise UserError(f"SQL failed: {_one_line(exc)}{hint}") from exc
+
+
+@cli.command()
+@click.argument("folder", default="data/export", type=click.Path(file_okay=False, path_type=Path))
+@global_options
+def export(folder: Path) -> int:
+    """Write every table and view as Parquet into FOLDER, for dashboards."""
     from pipeline.warehouse import Warehouse
 
-    with Warehouse(_db(args)) as wh:
-        files = wh.export_parquet(Path(args.folder))
+    db = db_path(write=True)
+    with Warehouse(db) as wh:
+        files = wh.export_parquet(folder)
     for file in files:
-        out.print(str(file))
-    return 0
+        say(out, str(file))
+    return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="chipwire", description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="DuckDB file (default: $CHIPWIRE_DB or data/chipwire.duckdb)")
-    sub = parser.add_subparsers(dest="command", required=True)
+def _print_table(title: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    table = Table(title=Text(title) if title else None, title_justify="left")
+    for column in columns:
+        table.add_column(Text(str(column)))
+    for row in rows:
+        table.add_row(*(Text("" if v is None else str(v)) for v in row))
+    out.print(table)
 
-    p = sub.add_parser("ingest", help="discover, fetch, extract and load (the daily job, once)")
-    p.add_argument("sources", nargs="*", help="TOML files, feed/sitemap/page URLs or local paths")
-    p.add_argument(
-        "--min-interval", type=float, default=1.0, help="seconds between requests to a host"
-    )
-    p.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
-    p.set_defaults(run=cmd_ingest)
 
-    p = sub.add_parser("reextract", help="re-run the rules over stored pages (no network)")
-    p.set_defaults(run=cmd_reextract)
-
-    p = sub.add_parser("serve", help="run the daily ingest every day at 06:00 Asia/Shanghai")
-    p.add_argument("sources", nargs="*")
-    p.set_defaults(run=cmd_serve)
-
-    p = sub.add_parser(
-        "extract", help="FACTS.md records from JSONL {id, text, published} (no database)"
-    )
-    p.add_argument("input", nargs="?", default="-", help="JSONL file, or - for stdin")
-    p.add_argument("-o", "--output", help="write here instead of stdout")
-    p.set_defaults(run=cmd_extract)
-
-    p = sub.add_parser("eval", help="score the extractor against a FACTS.md gold file")
-    p.add_argument("gold")
-    p.add_argument(
-        "--pred", help="score this JSONL of predictions instead of running the extractor"
-    )
-    p.add_argument(
-        "--by-article", action="store_true", help="show misses and false hits per article"
-    )
-    p.add_argument("--min-f1", type=float, help="exit 1 when any list's F1 is below this")
-    p.set_defaults(run=cmd_eval)
-
-    p = sub.add_parser("sql", help="run SQL against the warehouse")
-    p.add_argument("query")
-    fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--csv", action="store_true")
-    fmt.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_sql)
-
-    p = sub.add_parser("export", help="write every table as Parquet, for dashboards")
-    p.add_argument("folder", nargs="?", default="data/export")
-    p.set_defaults(run=cmd_export)
-    return parser
+# --- entry point ---------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every expected problem ends as one line and an exit code."""
     import duckdb
 
     from pipeline.sources import SourceError
 
-    args = build_parser().parse_args(argv)
+    settings = Settings()
     try:
-        return args.run(args)
+        code = cli.main(args=argv, prog_name="chipwire", standalone_mode=False, obj=settings)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        say(err, f"error: {exc.format_message()}", "red")
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            say(err, f"(see: {exc.ctx.command_path} --help)")
+        return EXIT_USAGE
     except (UserError, SourceError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        return 2
+        say(err, f"error: {exc}", "red")
+        return EXIT_USAGE
     except duckdb.IOException as exc:
-        if "lock" not in str(exc).lower():
-            raise
-        err.print(
-            f"[red]error:[/red] the database {_db(args)} is open in another process "
-            "(DuckDB allows one at a time); stop it, or read a `chipwire export` instead"
-        )
-        return 2
-    except duckdb.Error as exc:
-        if args.command != "sql":
-            raise
-        err.print(f"[red]error:[/red] SQL failed: {exc}")
-        return 2
-    except KeyboardInterrupt:
-        return 130
+        from pipeline.warehouse import default_db_path
+
+        db = settings.db or default_db_path()
+        if "lock" in str(exc).lower():
+            say(
+                err,
+                f"error: the database {db} is open in another process (DuckDB allows one at a "
+                "time); stop it, or read a `chipwire export` instead",
+                "red",
+            )
+        else:
+            say(err, f"error: cannot open {db}: {_one_line(exc)}", "red")
+        return EXIT_USAGE
+    except (KeyboardInterrupt, click.Abort):
+        return EXIT_INTERRUPTED
+    return code if isinstance(code, int) else EXIT_OK
 
 
 if __name__ == "__main__":

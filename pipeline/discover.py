@@ -1,23 +1,29 @@
 """From a source to the article URLs it lists.
 
 Discovery only lists; nothing here fetches articles. One source failing (a
-feed that 404s, XML that does not parse) raises DiscoverError naming the source,
-so the caller can record it and carry on with the other sources.
+feed that 404s, XML that does not parse) raises DiscoverError naming the source
+and the URL, so the caller can record it and carry on with the other sources.
+One bad entry only skips that entry; the skipped ones come back by name.
+
+Trust follows the source: links from an http(s) listing must be http(s);
+`file:` links come only from a `kind = "path"` source and only inside its folder.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from pipeline.candidate import Candidate
-from pipeline.feeds import feed_candidates
+from pipeline.feeds import read_feed
 from pipeline.fetch import Fetcher
+from pipeline.listing import Listing, Skipped
 from pipeline.sitemaps import looks_like_sitemap, parse_sitemap
-from pipeline.sources import Source
+from pipeline.sources import Source, local_root
 
-__all__ = ["Candidate", "DiscoverError", "discover"]
+__all__ = ["Candidate", "DiscoverError", "Discovery", "discover", "worth_retrying"]
 
 HTML_SUFFIXES = (".html", ".htm")
 T = TypeVar("T")
@@ -25,65 +31,108 @@ P = ParamSpec("P")
 
 
 class DiscoverError(RuntimeError):
-    """A source that listed nothing because it could not be fetched or read."""
+    """A source that listed nothing because it could not be fetched or read.
+
+    The fetcher has already retried network trouble with backoff and a parse
+    error cannot change on a second try, so retrying discovery is pointless.
+    """
 
 
-def discover(source: Source, fetcher: Fetcher, max_child_sitemaps: int = 10) -> list[Candidate]:
+def worth_retrying(exc: BaseException) -> bool:
+    """Whether a failed discovery could go differently if run again (only the unexpected)."""
+    return not isinstance(exc, DiscoverError)
+
+
+@dataclass(slots=True)
+class Discovery:
+    """The candidates of one source (iterating a Discovery yields them) and the skipped entries."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self.candidates)
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+
+def discover(source: Source, fetcher: Fetcher, max_child_sitemaps: int = 10) -> Discovery:
     """Candidates of one source, first occurrence of each URL kept.
 
     A sitemap index is followed one level, newest child sitemaps first and at
     most `max_child_sitemaps` of them: news sites keep years of monthly
     sitemaps in their index, and a run wants recent news, not the archive.
     """
+    root = local_root(source)
     if source.kind == "feed":
-        found = _feed(source, fetcher, source.location)
+        found = _feed(source, fetcher, source.location, root)
     elif source.kind == "sitemap":
-        found = _sitemap(source, fetcher, source.location, max_child_sitemaps)
+        found = _sitemap(source, fetcher, source.location, max_child_sitemaps, root)
     elif source.kind == "page":
-        found = [Candidate(source.location, source.name)]
+        found = Listing([Candidate(source.location, source.name)])
+    elif source.kind == "path":
+        found = _local(source, fetcher, Path(source.location), max_child_sitemaps, root)
     else:
-        found = _local(source, fetcher, Path(source.location), max_child_sitemaps)
-    return _unique(found)
+        raise DiscoverError(f"{source.name}: kind {source.kind!r} has no discovery")
+    return Discovery(_unique(found.candidates), found.skipped)
 
 
-def _feed(source: Source, fetcher: Fetcher, url: str) -> list[Candidate]:
+def _feed(source: Source, fetcher: Fetcher, url: str, root: Path | None) -> Listing:
     body, base = _body(source, fetcher, url)
-    return _parsed(source, url, feed_candidates, body, base, source.name)
+    return _parsed(source, url, read_feed, body, base, source.name, root)
 
 
-def _sitemap(source: Source, fetcher: Fetcher, url: str, max_children: int) -> list[Candidate]:
+def _sitemap(
+    source: Source, fetcher: Fetcher, url: str, max_children: int, root: Path | None
+) -> Listing:
     body, base = _body(source, fetcher, url)
-    return _sitemap_pages(source, fetcher, url, body, base, max_children)
+    return _sitemap_pages(source, fetcher, url, body, base, max_children, root)
 
 
 def _sitemap_pages(
-    source: Source, fetcher: Fetcher, url: str, body: bytes, base: str, max_children: int
-) -> list[Candidate]:
-    top = _parsed(source, url, parse_sitemap, body, base, source.name)
-    pages = list(top.pages)
+    source: Source,
+    fetcher: Fetcher,
+    url: str,
+    body: bytes,
+    base: str,
+    max_children: int,
+    root: Path | None,
+) -> Listing:
+    top = _parsed(source, url, parse_sitemap, body, base, source.name, root)
+    pages = top.pages
+    visited = {url, base}
     for child in top.children[:max_children]:
+        if child.url in visited:  # an index listing itself (or a sibling twice) ends here
+            continue
+        visited.add(child.url)
         child_body, child_base = _body(source, fetcher, child.url)
-        child_map = _parsed(source, child.url, parse_sitemap, child_body, child_base, source.name)
-        pages.extend(child_map.pages)
+        child_map = _parsed(
+            source, child.url, parse_sitemap, child_body, child_base, source.name, root
+        )
+        pages.candidates.extend(child_map.pages.candidates)
+        pages.skipped.extend(child_map.pages.skipped)
     return pages
 
 
-def _local(source: Source, fetcher: Fetcher, path: Path, max_children: int) -> list[Candidate]:
+def _local(
+    source: Source, fetcher: Fetcher, path: Path, max_children: int, root: Path | None
+) -> Listing:
     """A folder of saved pages, one saved page, or a saved feed or sitemap."""
     if path.is_dir():
         pages = sorted(
             p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in HTML_SUFFIXES
         )
-        return [Candidate(page.as_uri(), source.name) for page in pages]
+        return Listing([Candidate(page.as_uri(), source.name) for page in pages])
     if not path.is_file():
         raise DiscoverError(f"{source.name}: {path}: no such file or folder")
     url = path.as_uri()
     if path.suffix.lower() in HTML_SUFFIXES:
-        return [Candidate(url, source.name)]
+        return Listing([Candidate(url, source.name)])
     body, base = _body(source, fetcher, url)
     if _parsed(source, url, looks_like_sitemap, body):
-        return _sitemap_pages(source, fetcher, url, body, base, max_children)
-    return _parsed(source, url, feed_candidates, body, base, source.name)
+        return _sitemap_pages(source, fetcher, url, body, base, max_children, root)
+    return _parsed(source, url, read_feed, body, base, source.name, root)
 
 
 def _parsed(

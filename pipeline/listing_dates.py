@@ -20,7 +20,7 @@ def date_as_written(text: str | None, parsed: time.struct_time | None = None) ->
     """YYYY-MM-DD of an RFC 822 or ISO 8601 timestamp in its own timezone.
 
     `parsed` is feedparser's UTC reading, used only when the text is in a
-    format neither parser knows.
+    format neither parser knows. An absurd date (`9:9999999800`) is no date.
     """
     if text:
         stamp = _parse(text.strip())
@@ -30,7 +30,10 @@ def date_as_written(text: str | None, parsed: time.struct_time | None = None) ->
         if day and (valid := _valid_day(*(int(part) for part in day.groups()))):
             return valid
     if parsed is not None:
-        return time.strftime("%Y-%m-%d", parsed)
+        try:
+            return time.strftime("%Y-%m-%d", parsed)
+        except (TypeError, ValueError, OverflowError):
+            return None
     return None
 
 
@@ -41,7 +44,7 @@ def _parse(text: str) -> datetime | None:
         pass
     try:
         return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 

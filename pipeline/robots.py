@@ -2,7 +2,9 @@
 
 Statuses are read as RFC 9309 says: a 4xx means the site has no rules (all
 allowed); a 5xx or an unreachable server means the site could not say, so
-nothing is fetched from it rather than guessing.
+nothing is fetched from it rather than guessing. A server that never answered
+(refused connection, time-out) is reported as unreachable, not as a robots.txt
+problem: the user needs the real cause.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from urllib.robotparser import RobotFileParser
 class RobotsRules:
     parser: RobotFileParser
     unreachable: str | None = None  # why the rules could not be read, when they could not
+    no_answer: bool = False  # the host itself never answered (no HTTP status at all)
 
     def block_reason(self, url: str, user_agent: str) -> str | None:
         """None when `url` may be fetched, else the one-line reason it may not."""
+        if self.no_answer:
+            return f"host unreachable ({self.unreachable})"
         if self.unreachable:
             return f"blocked: robots.txt unreachable ({self.unreachable})"
         return None if self.parser.can_fetch(user_agent, url) else "blocked by robots.txt"
@@ -40,7 +45,9 @@ def rules_from_response(status: int | None, body: bytes | None, error: str | Non
         parser.allow_all = True
         return RobotsRules(parser)
     parser.disallow_all = True
-    return RobotsRules(parser, unreachable=f"HTTP {status}" if status else (error or "no response"))
+    if status is None:
+        return RobotsRules(parser, unreachable=error or "no response", no_answer=True)
+    return RobotsRules(parser, unreachable=f"HTTP {status}" if status >= 500 else error)
 
 
 class RobotsCache:

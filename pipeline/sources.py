@@ -142,6 +142,20 @@ def _reject_duplicate_names(sources: list[Source], path: Path) -> None:
         seen.add(source.name)
 
 
+def local_root(source: Source) -> Path | None:
+    """The folder a `kind = "path"` source may read files from: the folder given, or the
+    given file's folder. Other kinds read no local file at all (the trust boundary)."""
+    if source.kind != "path":
+        return None
+    location = Path(source.location)
+    return location if location.is_dir() else location.parent
+
+
+def local_roots(sources: list[Source]) -> list[Path]:
+    """Every folder the fetcher may read `file:` URLs from for these sources."""
+    return [root for source in sources if (root := local_root(source)) is not None]
+
+
 DEFAULT_SOURCES = config_dir() / "sources.toml"
 
 

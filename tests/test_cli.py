@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -124,3 +125,166 @@ def test_a_locked_database_gets_a_clear_error(loaded_db, capsys):
     finally:
         holder.kill()
         holder.wait()
+
+
+def run_cli_in_a_fresh_process(*args: str) -> tuple[int, str, bool]:
+    """Exit code, stderr, and whether Prefect was imported: validation must come first."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pipeline.cli import main; rc = main(sys.argv[1:]); "
+        "print('PREFECT' if 'prefect' in sys.modules else 'NO-PREFECT'); sys.exit(rc)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT
+    )
+    return done.returncode, done.stderr, "NO-PREFECT" not in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[[source]\nname = 'x'\n", "not valid TOML"),
+        ("[[source]]\nname = 'x'\nkind = 'rss'\nurl = 'https://e.com/'\n", "unknown kind 'rss'"),
+        (
+            "[[source]]\nname = 'x'\nkind = 'feed'\nurl = 'file:///etc/passwd'\n",
+            "not an http(s) URL",
+        ),
+    ],
+)
+def test_bad_sources_file_is_one_line_before_prefect_starts(tmp_path, toml, message):
+    sources = tmp_path / "sources.toml"
+    sources.write_text(toml, encoding="utf-8")
+    code, stderr, prefect = run_cli_in_a_fresh_process("ingest", str(sources))
+    assert code == 2 and not prefect
+    assert stderr.count("\n") == 1 and message in stderr and "Traceback" not in stderr
+    assert str(sources) in stderr
+
+
+def test_square_brackets_in_messages_and_tables_are_printed(tmp_path, loaded_db, capsys):
+    sources = tmp_path / "s.toml"
+    sources.write_text("[[source]]\nkind = 'feed'\n", encoding="utf-8")
+    assert main(["ingest", str(sources)]) == 2
+    assert "[[source]] #1" in capsys.readouterr().err
+    assert main(["sql", "SELECT '[[source]]' AS x, '[red]' AS y", "--db", str(loaded_db)]) == 0
+    printed = capsys.readouterr().out
+    assert "[[source]]" in printed and "[red]" in printed
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_db_option_works_before_or_after_the_subcommand(loaded_db, capsys, where):
+    query = ["sql", "--csv", "SELECT count(*) AS n FROM articles"]
+    argv = (
+        ["--db", str(loaded_db), *query] if where == "before" else [*query, "--db", str(loaded_db)]
+    )
+    assert main(argv) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", "2"]
+
+
+def test_a_folder_or_an_unwritable_place_as_db_is_one_line(tmp_path):
+    code, stderr, prefect = run_cli_in_a_fresh_process("--db", str(tmp_path), "ingest", "samples")
+    assert code == 2 and not prefect and "is a folder" in stderr and stderr.count("\n") == 1
+    # /proc takes no new files, even for root: a read-only place as far as DuckDB is concerned
+    code, stderr, prefect = run_cli_in_a_fresh_process(
+        "ingest", "samples", "--db", "/proc/c.duckdb"
+    )
+    assert code == 2 and not prefect and "cannot write in /proc" in stderr
+
+
+def test_sql_refuses_a_second_statement_and_changes_nothing(loaded_db, capsys):
+    assert main(["--db", str(loaded_db), "sql", "SELECT 1; DROP TABLE dates"]) == 2
+    assert "2 statements given (SELECT, DROP)" in capsys.readouterr().err
+    assert main(["--db", str(loaded_db), "sql", "DROP TABLE dates"]) == 2
+    assert "read-only" in capsys.readouterr().err
+    with duckdb.connect(str(loaded_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM dates").fetchone()[0] > 0
+
+
+def test_sql_opens_the_file_read_only_and_leaves_it_byte_for_byte(loaded_db, capsys):
+    before = loaded_db.read_bytes()
+    assert main(["--db", str(loaded_db), "sql", "SELECT count(*) FROM chips"]) == 0
+    assert loaded_db.read_bytes() == before
+    assert not loaded_db.with_suffix(".duckdb.wal").exists()
+
+
+def test_sql_still_reads_a_warehouse_whose_views_are_broken(loaded_db, capsys):
+    assert main(["--db", str(loaded_db), "sql", "--write", "DROP TABLE dates CASCADE"]) == 0
+    assert main(["--db", str(loaded_db), "sql", "--csv", "SELECT count(*) AS n FROM articles"]) == 0
+    assert capsys.readouterr().out.splitlines()[-2:] == ["n", "2"]
+
+
+def test_sql_write_runs_several_statements(loaded_db, capsys):
+    script = "CREATE TABLE notes (x INTEGER); INSERT INTO notes VALUES (7); SELECT x FROM notes"
+    assert main(["--db", str(loaded_db), "sql", "--write", "--csv", script]) == 0
+    assert capsys.readouterr().out.splitlines() == ["x", "7"]
+
+
+def test_sql_on_a_new_path_creates_an_empty_warehouse(tmp_path, capsys):
+    db = tmp_path / "new" / "w.duckdb"
+    assert main(["--db", str(db), "sql", "--csv", "SELECT count(*) AS n FROM articles"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == ["n", "0"] and "created an empty warehouse" in captured.err
+
+
+def test_version_and_help_with_examples_defaults_and_exit_codes(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("chipwire, version ")
+    assert main(["--help"]) == 0
+    text = capsys.readouterr().out
+    assert "Examples:" in text and "Exit codes:" in text and "every source failed" in text
+    assert main(["ingest", "--help"]) == 0
+    text = capsys.readouterr().out
+    assert "[default: 3; x>=0]" in text and "--workers" in text and "CHIPWIRE_DASK_ADDRESS" in text
+
+
+def test_unknown_option_is_a_usage_error(capsys):
+    assert main(["ingest", "--bogus"]) == 2
+    assert "No such option '--bogus'" in capsys.readouterr().err
+
+
+def test_engine_options_reach_the_flow_only_when_given_and_taken():
+    from pipeline.cli import UserError, _accepted, _engine_options
+
+    assert _engine_options(None, None) == {}
+    options = _engine_options(4, "tcp://127.0.0.1:8786")
+    assert options == {"workers": 4, "dask_address": "tcp://127.0.0.1:8786"}
+
+    def new_flow(db_path=None, workers=None, dask_address=None): ...
+
+    def old_flow(db_path=None): ...
+
+    assert _accepted(new_flow, options) == options
+    assert _accepted(old_flow, {}) == {}
+    with pytest.raises(UserError, match="--workers: the old_flow flow does not take it"):
+        _accepted(old_flow, options)
+
+
+def test_a_real_ingest_prints_only_its_summary_and_exits_0(tmp_path):
+    """The user's path end to end in its own process: Prefect's temporary server starts and
+    stops, and nothing but this run's summary and table reaches the terminal."""
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "run.duckdb"
+    env = {**os.environ, "CHIPWIRE_DATA": str(tmp_path / "data")}
+    env.pop("PREFECT_API_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "ingest", str(SAMPLES / "sources.toml")]
+        + ["--db", str(db), "--min-interval", "0"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    summary, where = done.stderr.splitlines()
+    assert re.fullmatch(
+        r"ingest: 1 sources, 2 listed, 2 pages fetched, 0 fetch errors, 2 articles "
+        r"\(\d+ chips, \d+ money, \d+ prices, \d+ dates\)",
+        summary,
+    )
+    assert where == f"data: {db}"
+    assert "articles of this run" in done.stdout

@@ -49,15 +49,23 @@ def sitemap_index(*children: tuple[str, str | None]) -> str:
 
 
 @pytest.fixture
-def fetcher():
-    with Fetcher(timeout=2, min_interval=0, backoff=0.01, retries=0, respect_robots=False) as f:
+def fetcher(tmp_path):
+    """A quick fetcher that may read files under the test's own folder (local sources)."""
+    with Fetcher(
+        timeout=2,
+        min_interval=0,
+        backoff=0.01,
+        retries=0,
+        respect_robots=False,
+        local_roots=[tmp_path],
+    ) as f:
         yield f
 
 
 def test_rss_entries_become_candidates_with_absolute_links_and_dates(httpserver, fetcher):
     httpserver.expect_request("/rss/").respond_with_data(RSS, content_type="application/rss+xml")
     found = discover(Source("it", "feed", httpserver.url_for("/rss/")), fetcher)
-    assert found == [
+    assert found.candidates == [
         Candidate(httpserver.url_for("/news/1.htm"), "it", "英伟达 H20 芯片", "2024-04-24"),
         Candidate(httpserver.url_for("/rss/news/2.htm"), "it", "华为昇腾", "2024-04-25"),
     ]
@@ -67,7 +75,7 @@ def test_feed_dates_stay_on_the_day_the_outlet_printed(httpserver, fetcher):
     """07:30 in Beijing is the previous day in UTC; the article's own date is the local one."""
     httpserver.expect_request("/rss").respond_with_data(RSS)
     found = discover(Source("it", "feed", httpserver.url_for("/rss")), fetcher)
-    assert found[0].published == "2024-04-24"
+    assert found.candidates[0].published == "2024-04-24"
 
 
 def test_atom_entries_use_published_then_updated(httpserver, fetcher):
@@ -83,7 +91,7 @@ def test_gbk_feed_is_decoded_from_its_declaration(httpserver, fetcher):
     body = RSS.replace("utf-8", "gbk").encode("gbk")
     httpserver.expect_request("/gbk.xml").respond_with_data(body, content_type="text/xml")
     found = discover(Source("gbk", "feed", httpserver.url_for("/gbk.xml")), fetcher)
-    assert found[0].title == "英伟达 H20 芯片"
+    assert found.candidates[0].title == "英伟达 H20 芯片"
 
 
 def test_relative_links_resolve_against_the_redirected_feed_url(httpserver, fetcher):
@@ -92,7 +100,7 @@ def test_relative_links_resolve_against_the_redirected_feed_url(httpserver, fetc
     )
     httpserver.expect_request("/moved/rss/").respond_with_data(RSS)
     found = discover(Source("it", "feed", httpserver.url_for("/old-feed")), fetcher)
-    assert found[1].url == httpserver.url_for("/moved/rss/news/2.htm")
+    assert found.candidates[1].url == httpserver.url_for("/moved/rss/news/2.htm")
 
 
 def test_feed_that_404s_raises_discover_error_naming_the_source(httpserver, fetcher):
@@ -130,7 +138,7 @@ def test_truncated_feed_still_yields_its_complete_entries(httpserver, fetcher):
 def test_news_sitemap_keeps_publication_date_and_title(httpserver, fetcher):
     httpserver.expect_request("/sitemap.xml").respond_with_data(URLSET)
     found = discover(Source("sm", "sitemap", httpserver.url_for("/sitemap.xml")), fetcher)
-    assert found == [
+    assert found.candidates == [
         Candidate("https://example.com/a.html", "sm", "昇腾 910B 量产", "2024-04-24"),
         Candidate("https://example.com/b.html", "sm", None, None),
     ]
@@ -168,7 +176,7 @@ def test_nested_sitemap_index_is_not_followed_past_one_level(httpserver, fetcher
         sitemap_index((httpserver.url_for("/deep.xml"), None))
     )
     found = discover(Source("sm", "sitemap", httpserver.url_for("/index.xml")), fetcher)
-    assert found == []
+    assert found.candidates == []
     assert [request.path for request, _ in httpserver.log] == ["/index.xml", "/inner-index.xml"]
 
 
@@ -197,10 +205,12 @@ def test_html_where_a_sitemap_was_expected_raises(httpserver, fetcher):
 
 def test_page_source_is_its_own_single_candidate(fetcher):
     source = Source("one", "page", "https://example.com/article/1.html")
-    assert discover(source, fetcher) == [Candidate("https://example.com/article/1.html", "one")]
+    assert discover(source, fetcher).candidates == [
+        Candidate("https://example.com/article/1.html", "one")
+    ]
 
 
-def test_local_feed_links_resolve_to_file_urls(tmp_path, fetcher):
+def test_local_feed_links_resolve_to_file_urls_inside_its_folder(tmp_path, fetcher):
     feed = tmp_path / "samples" / "feed.xml"
     feed.parent.mkdir()
     items = "".join(
@@ -211,16 +221,18 @@ def test_local_feed_links_resolve_to_file_urls(tmp_path, fetcher):
     found = discover(Source("samples", "path", str(feed)), fetcher)
     assert [c.url for c in found] == [
         (tmp_path / "samples" / "articles" / "1.html").as_uri(),
-        (tmp_path / "other" / "2.html").as_uri(),
         "https://example.com/3.html",
     ]
+    (skipped,) = found.skipped
+    assert skipped.entry == 2 and "outside the source folders" in str(skipped)
+    assert str(skipped).startswith(f"{feed.as_uri()}: entry 2 skipped: ")
 
 
 def test_local_sitemap_file_is_read_as_a_sitemap(tmp_path, fetcher):
     sitemap = tmp_path / "pages.xml"
     sitemap.write_text(URLSET, encoding="utf-8")
     found = discover(Source("local", "path", str(sitemap)), fetcher)
-    assert found[0].published == "2024-04-24"
+    assert found.candidates[0].published == "2024-04-24"
 
 
 def test_local_folder_lists_every_html_file_sorted(tmp_path, fetcher):
@@ -238,7 +250,9 @@ def test_local_folder_lists_every_html_file_sorted(tmp_path, fetcher):
 def test_local_html_file_is_one_candidate(tmp_path, fetcher):
     page = tmp_path / "文章.html"
     page.write_text("<html></html>", encoding="utf-8")
-    assert discover(Source("one", "path", str(page)), fetcher) == [Candidate(page.as_uri(), "one")]
+    assert discover(Source("one", "path", str(page)), fetcher).candidates == [
+        Candidate(page.as_uri(), "one")
+    ]
 
 
 def test_missing_local_path_raises(tmp_path, fetcher):
