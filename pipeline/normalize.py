@@ -15,12 +15,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import repeat
 from pathlib import Path
 
+import numpy as np
 import opencc
 
-from pipeline import t2s
+from pipeline import codepoints, t2s
 
 # A run of pinyin syllables in brackets, at least one with a tone mark: 導(dǎo),
 # 時(shí)候. Brackets holding upper case or plain words, (HBM) or (Chris Miller),
@@ -63,19 +63,24 @@ def _changed_keys(dictionary: Path) -> set[str]:
 
 
 @cache
-def _script_weights() -> dict[str, int]:
-    """Per character: 1 if t2s changes it, 1 << 32 if only simplified script uses it."""
+def _script_weights() -> np.ndarray:
+    """Per character: 1 if t2s changes it, plus 1 << 32 if only simplified script uses it."""
     folder = Path(opencc.__file__).parent / "dictionary"
-    weights = dict.fromkeys(_changed_keys(folder / "TSCharacters.txt"), 1)
-    for ch in _changed_keys(folder / "STCharacters.txt"):
-        weights[ch] = weights.get(ch, 0) + (1 << 32)
-    return weights
+    weights = dict.fromkeys(map(ord, _changed_keys(folder / "TSCharacters.txt")), 1)
+    for code in map(ord, _changed_keys(folder / "STCharacters.txt")):
+        weights[code] = weights.get(code, 0) + (1 << 32)
+    return codepoints.counting_table(weights)
+
+
+@cache
+def _fold_table() -> np.ndarray:
+    return codepoints.mapping_table(FULLWIDTH_FOLD)
 
 
 def detect_script(text: str) -> str:
     """Tell simplified, traditional and mixed pages apart, for provenance and debugging."""
-    # one pass in C over the text: traditional counts in the low bits, simplified in the high
-    simp, trad = divmod(sum(map(_script_weights().get, text, repeat(0))), 1 << 32)
+    # one pass over the text: traditional counts in the low bits, simplified in the high
+    simp, trad = divmod(codepoints.total(_script_weights(), codepoints.code_points(text)), 1 << 32)
     if trad + simp == 0:
         return "neutral"
     share = trad / (trad + simp)
@@ -107,5 +112,5 @@ def normalize(original: str) -> Normalized:
     """Strip pinyin annotations, convert to simplified script, fold full-width ASCII."""
     text, index = _strip_pinyin(original)
     text = t2s.convert(text)  # keeps length, so `index` still holds
-    text = text.translate(FULLWIDTH_FOLD)
+    text = codepoints.text_of(codepoints.mapped(_fold_table(), codepoints.code_points(text)))
     return Normalized(original=original, text=text, index=index, script=detect_script(original))

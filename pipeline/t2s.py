@@ -15,7 +15,9 @@ Step 2 keeps exactly the phrases that survive visiting every occurrence longest
 first, leftmost first among equals, and keeping each that overlaps none kept
 before: the first visited occurrence is the reference's first match, and every
 later one kept is the best left in the gap between kept ones, which is the piece
-the reference recurses into. Occurrences come from an Aho-Corasick automaton.
+the reference recurses into. Occurrences come from an Aho-Corasick automaton;
+the character table runs over the whole text as code points, and the kept
+phrases are written over it.
 Keys holding a separator can never match in the reference, so they are left out,
 which also keeps every occurrence inside one of its pieces.
 
@@ -29,7 +31,10 @@ from dataclasses import dataclass
 from functools import cache
 
 import ahocorasick
+import numpy as np
 import opencc
+
+from pipeline import codepoints
 
 _Dictionary = tuple[int, int, dict[str, str]]  # (longest key, shortest key, key -> values)
 
@@ -59,8 +64,8 @@ def _checked_group(reference: opencc.OpenCC) -> tuple[_Dictionary, _Dictionary]:
 @dataclass(frozen=True, slots=True)
 class _Tables:
     phrases: ahocorasick.Automaton  # key -> (its length, its replacement)
-    characters: dict[int, str]  # for str.translate
-    changed: frozenset[str]  # text without any of these converts to itself
+    characters: np.ndarray  # codepoints.mapping_table of the character dictionary
+    changed: np.ndarray  # 1 for every character a conversion may change: else text stays
 
 
 @cache
@@ -74,41 +79,34 @@ def _tables() -> _Tables:
         if not separator(key):
             value = _first(values)
             matcher.add_word(key, (len(key), value))
-            changed.update(k for k, v in zip(key, value, strict=True) if k != v)
+            changed.update(ord(k) for k, v in zip(key, value, strict=True) if k != v)
     matcher.make_automaton()
     table = {}
     for key, values in characters[2].items():
         if not separator(key):
-            table[ord(key)] = value = _first(values)
-            if value != key:
-                changed.add(key)
-    return _Tables(phrases=matcher, characters=table, changed=frozenset(changed))
+            table[ord(key)] = ord(_first(values))
+    changed.update(k for k, v in table.items() if k != v)
+    return _Tables(
+        phrases=matcher,
+        characters=codepoints.mapping_table(table),
+        changed=codepoints.counting_table(dict.fromkeys(changed, 1)),
+    )
 
 
 def convert(text: str) -> str:
     """Traditional (or mixed) Chinese to simplified, exactly as `opencc.OpenCC("t2s")` does."""
     tables = _tables()
-    if tables.changed.isdisjoint(text):
+    codes = codepoints.code_points(text)
+    if not codepoints.total(tables.changed, codes):
         return text
-    matcher, table = tables.phrases, tables.characters
+    out = codepoints.mapped(tables.characters, codes)
     found = sorted(
-        (-length, end + 1 - length, value) for end, (length, value) in matcher.iter(text)
+        (-length, end + 1 - length, value) for end, (length, value) in tables.phrases.iter(text)
     )
-    if not found:
-        return text.translate(table)
     taken = bytearray(len(text))
-    kept = []
     for negative_length, start, value in found:
         stop = start - negative_length
         if taken.find(1, start, stop) == -1:
             taken[start:stop] = b"\1" * (stop - start)
-            kept.append((start, stop, value))
-    kept.sort()
-    pieces = []
-    pos = 0
-    for start, stop, value in kept:
-        pieces.append(text[pos:start].translate(table))
-        pieces.append(value)
-        pos = stop
-    pieces.append(text[pos:].translate(table))
-    return "".join(pieces)
+            out[start:stop] = codepoints.code_points(value)
+    return codepoints.text_of(out)
