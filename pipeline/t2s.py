@@ -15,11 +15,13 @@ Step 2 keeps exactly the phrases that survive visiting every occurrence longest
 first, leftmost first among equals, and keeping each that overlaps none kept
 before: the first visited occurrence is the reference's first match, and every
 later one kept is the best left in the gap between kept ones, which is the piece
-the reference recurses into. Occurrences come from an Aho-Corasick automaton;
-the character table runs over the whole text as code points, and the kept
-phrases are written over it.
-Keys holding a separator can never match in the reference, so they are left out,
-which also keeps every occurrence inside one of its pieces.
+the reference recurses into. Keys holding a separator can never match in the
+reference, so they are left out, which also keeps every occurrence inside one
+of its pieces: the text needs no splitting.
+
+Occurrences come from an Aho-Corasick automaton; the character table runs over
+the whole text as code points, and the kept phrases are written over it. A text
+without any character a conversion may change is returned as it is.
 
 The dictionaries are the ones the reference itself loaded (its parse: first of
 several values, later duplicates win), checked for the shape this relies on.

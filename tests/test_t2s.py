@@ -56,6 +56,7 @@ PIECE = st.one_of(
     st.sampled_from(SEPARATORS),
     ANY_CJK,
     st.text(alphabet="aZ09(); ", max_size=3),
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),  # lone surrogates, as JSON allows
 )
 
 
