@@ -17,7 +17,7 @@ TEXT = st.lists(
 
 
 def _tokens(doc):
-    return [(t.text, t.whitespace_, t.idx) for t in doc]
+    return [(t.text, t.whitespace_, t.idx, t.orth, t.is_oov) for t in doc]
 
 
 @settings(max_examples=300, deadline=None)

@@ -20,6 +20,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from pipeline import __version__
 from pipeline.assets import models_dir
@@ -131,7 +132,23 @@ def char_doc(nlp: Language, text: str) -> Doc:
         pos = end
     words.extend(text[pos:])
     spaces.extend([False] * (len(text) - pos))
-    return Doc(nlp.vocab, words=words, spaces=spaces)
+    return Doc(nlp.vocab, words=_orth_ids(nlp.vocab, words), spaces=spaces)
+
+
+@cache
+def _known_orths(vocab: Vocab) -> dict[str, int]:
+    return {}
+
+
+def _orth_ids(vocab: Vocab, words: list[str]) -> list[int]:
+    """The words' StringStore ids, which Doc takes without hashing every string again."""
+    known = _known_orths(vocab)
+    try:
+        return [known[w] for w in words]
+    except KeyError:
+        for w in set(words) - known.keys():
+            known[w] = vocab.strings.add(w)
+        return [known[w] for w in words]
 
 
 def run_rules(norm: Normalized, published: str | None, region: str) -> Doc:
