@@ -38,6 +38,12 @@ def test_a_span_over_a_removed_annotation_maps_to_the_whole_original_mention():
     assert original[s:e] == "2025年晚些時(shí)候"
 
 
+def test_astral_characters_and_lone_surrogates_pass_through_at_their_offsets():
+    norm = normalize("臺灣\ud800𠀀ａ（ｂ）\U0010ffff")
+    assert norm.text == "台湾\ud800𠀀a(b)\U0010ffff"
+    assert list(norm.index) == list(range(9))
+
+
 def test_script_is_detected():
     assert detect_script("英偉達與臺積電") == "traditional"
     assert detect_script("英伟达与台积电") == "simplified"
