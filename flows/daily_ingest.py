@@ -16,6 +16,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.tasks import Failure, collect, extract_article, load
 from pipeline.discover import Candidate, discover
 from pipeline.fetch import Fetcher, FetchResult
+from pipeline.snapshot import publish_snapshot
 from pipeline.sources import Source, resolve_sources
 from pipeline.warehouse import Warehouse, default_db_path
 
@@ -107,4 +108,6 @@ def daily_ingest(
         "fetched": sum(1 for f in fetches if f["error"] is None),
         "fetch_errors": sum(1 for f in fetches if f["error"] is not None),
     }
-    return load(db, run_id, outcome, fetches, stats)
+    stats = load(db, run_id, outcome, fetches, stats)
+    publish_snapshot(db)  # issue 10: the Parquet snapshot readers use while we hold the file
+    return stats

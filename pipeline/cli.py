@@ -245,6 +245,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from pipeline.dashboard.launch import run_dashboard
+    from pipeline.snapshot import export_root
+
+    export = Path(args.export) if args.export else export_root(_db(args))
+    err.print(f"dashboard on http://{args.address}:{args.port}/ reading {export}")
+    return run_dashboard(export, args.port, args.address)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chipwire", description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="DuckDB file (default: $CHIPWIRE_DB or data/chipwire.duckdb)")
@@ -293,6 +302,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write every table as Parquet, for dashboards")
     p.add_argument("folder", nargs="?", default="data/export")
     p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser("dashboard", help="local web dashboard over the latest Parquet snapshot")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1", help="interface to listen on")
+    p.add_argument("--export", help="snapshot folder (default: export/ beside the database)")
+    p.set_defaults(run=cmd_dashboard)
     return parser
 
 
