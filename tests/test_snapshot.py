@@ -145,3 +145,23 @@ def test_snapshot_leaves_page_bodies_out_and_keeps_every_view(tmp_path):
         assert {v for (v,) in views} <= set(snapshot.relations)
         con = snapshot.connect()
         assert con.execute("SELECT model FROM chips").fetchall() == [("H20",)]
+
+
+def test_ingest_and_reextract_end_by_publishing_a_snapshot(prefect_harness, tmp_path):
+    from flows.daily_ingest import daily_ingest
+    from flows.reextract import reextract
+
+    db = tmp_path / "chipwire.duckdb"
+    daily_ingest(sources=[str(REPO / "samples" / "sources.toml")], db_path=str(db), min_interval=0)
+    with open_snapshot(tmp_path / "export") as snapshot:
+        ingested = snapshot.manifest["version"]
+        con = snapshot.connect()
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(2,)]
+        assert con.execute("SELECT kind, status FROM runs").fetchall() == [
+            ("daily_ingest", "completed")
+        ]
+        assert con.execute("SELECT count(*) FROM chip_price_points").fetchall()[0][0] > 0
+    reextract(db_path=str(db))
+    with open_snapshot(tmp_path / "export") as snapshot:
+        assert snapshot.manifest["version"] > ingested
+        assert snapshot.manifest["relations"]["runs"] == 2
