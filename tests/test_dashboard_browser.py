@@ -296,6 +296,21 @@ def test_price_tracker_shows_h20_points_once_per_story_and_their_evidence(served
     _no_errors(driver)
     driver.save_screenshot(str(shots / "2-prices-H20-evidence.png"))
 
+    # a point of the chart itself leads to its evidence too
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    wait = _open(driver, f"{base}/?chip=H20", "Price tracker")
+    chart_points = wait.until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stPlotlyChart"] path.point')
+    )
+    ActionChains(driver).move_to_element(chart_points[0]).click().perform()
+    shown = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".evidence mark"))
+    clicked = driver.find_element(By.CSS_SELECTOR, ".evidence").get_attribute("data-point")
+    assert clicked in {p for p, *_ in expected}
+    assert shown[0].text == next(t for p, t, *_ in expected if p == clicked)
+    _no_errors(driver)
+    driver.save_screenshot(str(shots / "2b-prices-H20-chart-click.png"))
+
 
 def _navigate(driver, label: str, heading: str):
     """Click the sidebar link, as a person does, and wait for the page's title."""

@@ -71,7 +71,7 @@ def prices_page() -> None:
     filters = {"kind": "Kind", "item": "Item", "per": "Per", "region": "Region"}
     for column, label in filters.items():
         options = _options(rows[column])
-        chosen = st.sidebar.multiselect(label, options, default=options, key=f"f_{column}")
+        chosen = st.sidebar.multiselect(label, options, default=options, key=f"f_{chip}_{column}")
         rows = rows[_matches(rows[column], chosen)]
     axis = st.sidebar.radio("Axis", ["USD", "original currency"], key="axis")
     st.markdown(
