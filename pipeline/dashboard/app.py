@@ -144,6 +144,7 @@ def _price_figure(group: pd.DataFrame, title: str, axis: str) -> go.Figure:
                 + "<br>%{customdata[2]}<extra></extra>",
             )
         )
+    _days_axis(figure, group["day"])
     figure.update_layout(
         title=title,
         height=360,
@@ -152,6 +153,14 @@ def _price_figure(group: pd.DataFrame, title: str, axis: str) -> go.Figure:
         legend={"orientation": "h"},
     )
     return figure
+
+
+def _days_axis(figure: go.Figure, days: pd.Series) -> None:
+    """Dates as days; a single day gets a week around it instead of an axis of milliseconds."""
+    figure.update_xaxes(type="date", tickformat="%Y-%m-%d")
+    first, last = pd.Timestamp(days.min()), pd.Timestamp(days.max())
+    if first == last:
+        figure.update_xaxes(range=[first - pd.Timedelta(days=3), last + pd.Timedelta(days=3)])
 
 
 def _points_table(rows: pd.DataFrame, chip: str) -> str:
@@ -197,11 +206,12 @@ def mentions_page() -> None:
             go.Scatter(
                 x=series["day"],
                 y=series["stories"],
-                mode="markers+lines",
+                mode="markers",  # days without a story are not zero-filled: no lines between
                 name=model,
                 marker={"color": _PALETTE[n % len(_PALETTE)]},
             )
         )
+    _days_axis(figure, mentions["day"])
     figure.update_layout(
         height=380,
         yaxis_title="stories naming the chip",
