@@ -13,7 +13,8 @@ as the story's first article stays the first.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -49,9 +50,21 @@ def to_bytes(minhash: MinHash) -> bytes:
     return minhash.hashvalues.astype("<u8").tobytes()
 
 
+@cache
+def _permutations() -> np.ndarray:
+    """Made once: building them is most of the cost of restoring a signature."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
 def from_bytes(data: bytes) -> MinHash:
     values = np.frombuffer(data, dtype="<u8").astype(np.uint64)
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME)
+    return MinHash(
+        num_perm=NUM_PERM,
+        seed=SEED,
+        hashvalues=values,
+        permutations=_permutations(),
+        scheme=SCHEME,
+    )
 
 
 def cluster(order: Sequence[str], signatures: dict[str, MinHash]) -> dict[str, str]:
@@ -70,17 +83,10 @@ def cluster(order: Sequence[str], signatures: dict[str, MinHash]) -> dict[str, s
         return node
 
     for article_id, minhash in signatures.items():
-        for other in _similar(lsh, article_id, minhash, signatures):
+        for other in lsh.query(minhash):
             a, b = root(article_id), root(other)
-            if a != b:  # the earlier article becomes the root, so it names the story
+            # already one story: no need to compare (a story of many reposts stays cheap)
+            if a != b and minhash.jaccard(signatures[other]) >= THRESHOLD:
                 first, second = sorted((a, b), key=rank.__getitem__)
-                parent[second] = first
+                parent[second] = first  # the earlier article stays the root and names the story
     return {article_id: root(article_id) for article_id in order}
-
-
-def _similar(
-    lsh: MinHashLSH, article_id: str, minhash: MinHash, signatures: dict[str, MinHash]
-) -> Iterable[str]:
-    for other in lsh.query(minhash):
-        if other != article_id and minhash.jaccard(signatures[other]) >= THRESHOLD:
-            yield other
