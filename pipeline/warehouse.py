@@ -176,9 +176,8 @@ class Warehouse:
 
     def annotate(self) -> dict[str, Any]:
         """Topic verdicts, regions and story clusters of every article, brought up to date."""
-        from pipeline.annotate import (
-            annotate_articles,
-        )  # datasketch: only for the runs that publish
+        # imported here: datasketch and the rates load only for the runs that publish
+        from pipeline.annotate import annotate_articles
 
         return annotate_articles(self._con)
 
