@@ -17,6 +17,7 @@ from flows.tasks import Failure, collect, extract_article, load
 from pipeline.discover import Candidate, Discovery, discover, worth_retrying
 from pipeline.fetch import Fetcher, FetchResult
 from pipeline.listing import skipped_by_listing
+from pipeline.snapshot import publish_snapshot
 from pipeline.sources import Source, local_roots, resolve_sources
 from pipeline.warehouse import Warehouse, default_db_path
 
@@ -134,4 +135,6 @@ def daily_ingest(
         "sources_failed": sources_failed,
         "run_id": run_id,
     }
-    return load(db, run_id, outcome, fetches, stats)
+    stats = load(db, run_id, outcome, fetches, stats)
+    publish_snapshot(db)  # issue 10: the Parquet snapshot readers use while we hold the file
+    return stats

@@ -12,6 +12,7 @@ from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.tasks import collect, extract_article, load
+from pipeline.snapshot import publish_snapshot
 from pipeline.warehouse import Warehouse, default_db_path
 
 
@@ -35,4 +36,6 @@ def reextract(db_path: str | None = None) -> dict[str, Any]:
         for page in pages
     ]
     outcome = collect([f.result() for f in futures])
-    return load(db, run_id, outcome, [], {"pages": len(pages)})
+    stats = load(db, run_id, outcome, [], {"pages": len(pages)})
+    publish_snapshot(db)  # issue 10: the Parquet snapshot readers use while we hold the file
+    return stats

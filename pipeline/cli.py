@@ -702,10 +702,14 @@ def _run_sql(db: Path, query: str, write: bool) -> tuple[list[str], list[tuple[A
 
 
 @cli.command()
-@click.argument("folder", default="data/export", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @global_options
 def export(folder: Path) -> int:
-    """Write every table and view as Parquet into FOLDER, for dashboards."""
+    """Write every table and view as Parquet into FOLDER.
+
+    Every ingest and reextract already publishes a snapshot to export/ beside the
+    database (what the dashboard reads); this is for copies elsewhere.
+    """
     from pipeline.warehouse import Warehouse
 
     db = db_path(write=True)
@@ -714,6 +718,26 @@ def export(folder: Path) -> int:
     for file in files:
         say(out, str(file))
     return EXIT_OK
+
+
+@cli.command()
+@click.option("--port", type=int, default=8501, help="Port to serve on.")
+@click.option("--address", default="127.0.0.1", help="Interface to listen on.")
+@click.option(
+    "--export",
+    "export_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Snapshot folder.  [default: export/ beside the database]",
+)
+@global_options
+def dashboard(port: int, address: str, export_dir: Path | None) -> int:
+    """Serve the local web dashboard over the latest Parquet snapshot (Ctrl-C to stop)."""
+    from pipeline.dashboard.launch import run_dashboard
+    from pipeline.snapshot import export_root
+
+    folder = export_dir or export_root(chosen_db())
+    say(err, f"dashboard on http://{address}:{port}/ reading {folder}")
+    return run_dashboard(folder, port, address)
 
 
 def _print_table(title: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:

@@ -70,8 +70,9 @@ def apply_schema(con: duckdb.DuckDBPyConnection, warehouse_dir: Path) -> list[in
                     "applied_at": datetime.now(UTC).replace(tzinfo=None),
                 },
             )
-    with transaction(con):
-        con.execute((warehouse_dir / "views.sql").read_text(encoding="utf-8"))
+    with transaction(con):  # views.sql, then views_chart.sql (which reads its views)
+        for views in sorted(warehouse_dir.glob("views*.sql")):
+            con.execute(views.read_text(encoding="utf-8"))
     return [m.version for m in pending]
 
 

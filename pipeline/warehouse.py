@@ -174,6 +174,13 @@ class Warehouse:
             return [], []
         return [d[0] for d in result.description], result.fetchall()
 
+    def annotate(self) -> dict[str, Any]:
+        """Topic verdicts, regions and story clusters of every article, brought up to date."""
+        # imported here: datasketch and the rates load only for the runs that publish
+        from pipeline.annotate import annotate_articles
+
+        return annotate_articles(self._con)
+
     def export_parquet(self, folder: Path) -> list[Path]:
         """Every table and view as <name>.parquet, from one consistent snapshot."""
         folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,173 @@
+-- Chart-ready views (issue 10), re-created on every open after views.sql.
+-- Each counts a fact once per story (near-duplicate reposts share a story_id) and
+-- leaves out articles judged off-topic (articles.on_topic = false; NULL, not yet
+-- judged, counts). "day" is as in views.sql: published, else the first-seen day.
+-- Documented in warehouse/README.md.
+
+-- Every article with its story, outlet region and topic verdict. The story's lead
+-- is its earliest article; story_day is the lead's day.
+CREATE OR REPLACE VIEW article_story AS
+WITH base AS (
+    SELECT
+        a.article_id,
+        a.url,
+        a.title,
+        a.source,
+        coalesce(s.region, a.region) AS region,
+        a.published,
+        coalesce(a.published, CAST(a.first_seen AS DATE)) AS day,
+        a.first_seen,
+        coalesce(a.story_id, a.article_id) AS story_id,
+        a.on_topic,
+        a.topic_reason
+    FROM articles a
+    LEFT JOIN sources s ON s.name = a.source
+)
+SELECT
+    *,
+    row_number() OVER (PARTITION BY story_id ORDER BY day, first_seen, article_id) = 1
+        AS story_lead,
+    min(day) OVER (PARTITION BY story_id) AS story_day,
+    count(*) OVER (PARTITION BY story_id) AS story_articles
+FROM base;
+
+-- US dollars per unit of each currency on each ECB day (fx_rates holds units per euro).
+CREATE OR REPLACE VIEW usd_rates AS
+SELECT r.currency, r.day, u.per_eur / r.per_eur AS usd_per_unit
+FROM fx_rates r
+JOIN fx_rates u ON u.currency = 'USD' AND u.day = r.day
+UNION ALL
+SELECT 'EUR', day, per_eur FROM fx_rates WHERE currency = 'USD';
+
+-- One row per price, once per story (the earliest article carrying it), with its
+-- evidence sentence and USD at the rate of the nearest ECB day on or before its day.
+CREATE OR REPLACE VIEW chip_price_points AS
+WITH facts AS (
+    SELECT
+        p.chip, p.kind, p.item, p.per, p.currency, p.low, p.high,
+        a.day, a.published, a.story_id, a.article_id, p.ordinal,
+        a.url, a.title, a.source, a.region,
+        p.text,
+        regexp_extract(
+            substring(o.original_text, greatest(1, p.span_start - 299), least(p.span_start, 300)),
+            '[^。！？!?；;\n]*$'
+        ) AS sentence_before,
+        regexp_extract(
+            substring(o.original_text, p.span_end + 1, 300), '^[^。！？!?；;\n]*[。！？!?；;]?'
+        ) AS sentence_after,
+        row_number() OVER (
+            PARTITION BY a.story_id, p.chip, p.kind, p.item, p.per, p.currency, p.low, p.high
+            ORDER BY a.day, a.first_seen, a.article_id, p.ordinal
+        ) AS copy
+    FROM prices p
+    JOIN article_story a USING (article_id)
+    JOIN articles o USING (article_id)
+    WHERE a.on_topic IS NOT FALSE
+)
+SELECT
+    f.* EXCLUDE (copy),
+    x.day AS rate_day,
+    x.usd_per_unit,
+    f.low * x.usd_per_unit AS usd_low,
+    f.high * x.usd_per_unit AS usd_high
+FROM facts f
+ASOF LEFT JOIN usd_rates x ON x.currency = f.currency AND f.day >= x.day
+WHERE f.copy = 1;
+
+-- One row per chip, kind, item, per, currency and day: what a price chart plots.
+CREATE OR REPLACE VIEW chip_price_series AS
+SELECT
+    chip, kind, item, per, currency, day,
+    count(*) AS points,
+    count(DISTINCT story_id) AS stories,
+    min(low) AS low,
+    max(high) AS high,
+    median((low + high) / 2) AS median,
+    min(usd_low) AS usd_low,
+    max(usd_high) AS usd_high,
+    median((usd_low + usd_high) / 2) AS usd_median,
+    max(rate_day) AS rate_day
+FROM chip_price_points
+GROUP BY ALL;
+
+-- The latest price of each chip per unit (kind, item, per, currency), with its evidence.
+CREATE OR REPLACE VIEW latest_chip_prices AS
+SELECT * EXCLUDE (recency)
+FROM (
+    SELECT
+        chip, kind, item, per, currency, day, low, high, usd_low, usd_high, rate_day,
+        text, sentence_before, sentence_after, url, title, source, region, article_id, ordinal,
+        row_number() OVER (
+            PARTITION BY chip, kind, item, per, currency ORDER BY day DESC, article_id, ordinal DESC
+        ) AS recency
+    FROM chip_price_points
+)
+WHERE recency = 1;
+
+-- Chip mentions per day counted by story: a story counts once, on its first day.
+CREATE OR REPLACE VIEW chip_mentions_by_story AS
+WITH per_story AS (
+    SELECT
+        c.model,
+        c.vendor,
+        a.story_id,
+        min(a.day) AS day,
+        count(DISTINCT c.article_id) AS articles,
+        count(*) AS mentions
+    FROM chips c
+    JOIN article_story a USING (article_id)
+    WHERE a.on_topic IS NOT FALSE
+    GROUP BY ALL
+)
+SELECT
+    day, model, vendor,
+    count(*) AS stories,
+    CAST(sum(articles) AS BIGINT) AS articles,
+    CAST(sum(mentions) AS BIGINT) AS mentions
+FROM per_story
+GROUP BY ALL;
+
+-- Money per article, role and currency: a sale price, a rent (per hour, month or
+-- year) and an amount such as revenue or a loss never add up in one sum.
+CREATE OR REPLACE VIEW money_by_article_role AS
+WITH priced AS (
+    SELECT
+        article_id, span_start, span_end,
+        arg_min(kind, ordinal) AS kind,
+        arg_min(per, ordinal) AS per
+    FROM prices
+    GROUP BY ALL
+)
+SELECT
+    m.article_id,
+    a.story_id,
+    a.story_lead,
+    a.url,
+    a.title,
+    a.source,
+    a.published,
+    a.day,
+    coalesce(p.kind, 'amount') AS role,
+    p.per,
+    m.currency,
+    count(*)    AS amounts,
+    sum(m.low)  AS total_low,
+    sum(m.high) AS total_high,
+    max(m.high) AS largest
+FROM money m
+JOIN article_story a USING (article_id)
+LEFT JOIN priced p USING (article_id, span_start, span_end)
+WHERE a.on_topic IS NOT FALSE
+GROUP BY ALL;
+
+-- Fetch health per source: the latest word on each of its URLs.
+CREATE OR REPLACE VIEW source_health AS
+SELECT
+    coalesce(source, '(unknown)') AS source,
+    count(*) AS urls,
+    count(*) FILTER (WHERE has_article) AS with_article,
+    count(*) FILTER (WHERE NOT last_ok) AS failing,
+    max(last_at) AS last_at,
+    arg_max(last_error, last_at) FILTER (WHERE NOT last_ok) AS last_error
+FROM url_status
+GROUP BY ALL;
