@@ -64,7 +64,7 @@ def _mod_words(words: list[str], allowed_after: str = "") -> str:
 # --- the written shapes -------------------------------------------------------------
 
 _LB = "(?<![0-9A-Za-z.〇零○一二三四五六七八九十廿两])"  # not inside a longer number or code
-_SEP = f" ?(?:{_alternation(_LEXICON['range_separators'])}) ?"
+_SEP = f" ?(?:{_alternation(_LEXICON['range_separators'] + _LEXICON['list_separators'])}) ?"
 _YEAR = f"(?P<year>{_N['year']})"
 _SHORT_YEAR = f"(?P<year>{_N['short_year']})"
 _YEAR_WORD = (
@@ -82,8 +82,12 @@ _MONTH_MOD = f"(?P<mmod>{_mod_words(_LEXICON['month_mod_words'])})"
 _single_year_mods = [w for w in _LEXICON["year_mod_words"] if len(w) == 1]
 _long_year_mods = [w for w in _LEXICON["year_mod_words"] if len(w) > 1]
 
+_MONTH_NAMES: dict[str, int] = _LEXICON["month_name_words"]
+_MONTH_NUMBER = (
+    f"{_N['month']}|(?<![{_LEXICON['month_name_not_before']}])(?:{_alternation(_MONTH_NAMES)})"
+)
 _MONTH = (
-    f"(?P<mon>{_N['month']}) ?{_MONTH_WORD}(?: ?(?P<day>{_N['day']}) ?{_DAY_WORD}|{_MONTH_MOD})?"
+    f"(?P<mon>{_MONTH_NUMBER}) ?{_MONTH_WORD}(?: ?(?P<day>{_N['day']}) ?{_DAY_WORD}|{_MONTH_MOD})?"
 )
 _QUARTER = (
     f"(?:{_ORDINAL}(?P<qo>{_N['quarter']}){_QUARTER_AFTER_ORDINAL}"
@@ -106,7 +110,16 @@ _BARE_MONTHS_SO_FAR = (
     f"(?:{_alternation(_LEXICON['bare_so_far_month_words'])})(?![0-9份])"
 )
 _REL_DAY_PREFIXES: dict[str, int] = _LEXICON["relative_day_prefixes"]
-_BRACKETED_REL_DAY = f"(?P<rdp>{_alternation(_REL_DAY_PREFIXES)}) ?\\( ?(?:3[01]|[12][0-9]|0?[1-9]) ?\\) ?{_DAY_WORD}"
+_BRACKETED_REL_DAY = f"(?P<rdp>{_alternation(_REL_DAY_PREFIXES)}) ?\\( ?(?P<bday>3[01]|[12][0-9]|0?[1-9]) ?\\) ?{_DAY_WORD}"
+_HOLIDAYS: dict[str, list[int]] = _LEXICON["holidays"]
+_HOLIDAY = f"(?P<hol>{_alternation(_HOLIDAYS)})"
+_BARE_MONTH_MODS: dict[str, str] = _LEXICON["bare_month_mods"]
+_BARE_MONTH_MOD = (
+    f"(?<![{_LEXICON['bare_month_mod_not_before']}])(?P<bmm>{_mod_words(list(_BARE_MONTH_MODS))})"
+)
+_ROC_OFFSET: int = _LEXICON["roc_offset"]
+_ROC_YEAR = f"(?:{_alternation(_LEXICON['roc_prefixes'])}) ?(?P<roc>[0-9]{{1,3}}|[一二三四五六七八九十百〇零○]{{1,6}})(?![0-9])"
+_BARE_ROC_YEAR = f"(?<![{_LEXICON['roc_bare_not_before']}])(?P<roc>1[0-9]{{2}})(?![0-9])"
 _YEAR_MOD = f"(?P<ymod>年?(?:{_mod_words(_single_year_mods)})|{_mod_words(_long_year_mods)})"
 _BARE_YEAR_MOD = (
     f"(?<![{_LEXICON['bare_year_mod_not_before']}])"
@@ -119,9 +132,11 @@ def _any(*parts: str) -> str:
 
 
 _AFTER_YEAR = _any(
-    _MONTH, _QUARTER, _Q_LETTER, _HALF, _H_LETTER, _QUARTERS_SO_FAR, _MONTHS_SO_FAR, _YEAR_MOD
-)
+    _MONTH, _QUARTER, _Q_LETTER, _HALF, _H_LETTER, _QUARTERS_SO_FAR, _MONTHS_SO_FAR, _YEAR_MOD,
+    _HOLIDAY,
+)  # fmt: skip
 _PREFIX = f"(?:(?:{_YEAR} ?{_YEAR_WORD}|{_REL_YEAR}) ?)?"
+_BARE_ROC_AFTER = f"(?!{_alternation(_LEXICON['roc_bare_not_after'])})"
 
 _SINGLE_SHAPES = [
     # 2024年, 2024年5月17日, 2022年底, 2025财年第一季度, 二〇二四年
@@ -136,10 +151,15 @@ _SINGLE_SHAPES = [
     # FY2023Q3, FY25
     f"(?<![A-Za-z])(?:{_alternation(_LEXICON['fiscal_prefixes'])}) ?"
     f"(?P<year>(?:19|20)[0-9]{{2}}|[0-9]{{2}})(?![0-9]) ?{_AFTER_YEAR}?",
+    # 民国114年12月, 中华民国113年 (any outlet): ROC year N is N + 1911
+    f"{_ROC_YEAR} ?{_YEAR_WORD}(?: ?{_AFTER_YEAR})?",
     # 今年, 去年10月, 今年年初, 明年下半年
     f"{_REL_YEAR}(?: ?{_AFTER_YEAR})?",
-    # 6月, 2月17日, 第三季度, Q3, 上半年, 前三季度, 年初 (but not the 4月 of GPT-4月活)
-    f"{_LB}(?<![A-Za-z]-){_any(_MONTH, _QUARTER, _Q_LETTER, _HALF, _QUARTERS_SO_FAR, _BARE_YEAR_MOD)}",
+    # 6月, 2月17日, 第三季度, Q3, 上半年, 前三季度, 年初, 元旦 (but not the 4月 of GPT-4月活)
+    f"{_LB}(?<![A-Za-z]-)"
+    f"{_any(_MONTH, _QUARTER, _Q_LETTER, _HALF, _QUARTERS_SO_FAR, _BARE_YEAR_MOD, _HOLIDAY)}",
+    # 月底 with no month: the month of publication
+    _BARE_MONTH_MOD,
     # MI308第四季: 第 cannot stand inside a number, so a code may touch it
     f"{_ORDINAL}(?P<qo>{_N['quarter']}){_QUARTER_AFTER_ORDINAL}{_QUARTER_MOD}?",
     # 累计前5月 (Taiwan): January to May, standing for its year
@@ -155,22 +175,31 @@ _SINGLE_SHAPES = [
     f"|(?P<rm>{_alternation(_REL_MONTHS)}){_not_after(_LEXICON['relative_month_not_after'])}"
     f"(?: ?(?P<rmd>{_N['day']}) ?{_DAY_WORD}|{_MONTH_MOD})?"
     f"|(?P<rq>{_alternation(_REL_QUARTERS)}){_QUARTER_MOD}?",
-    # 17日 with neither month nor year: only Arabic digits, away from counts and yen
-    f"(?<![{_LEXICON['bare_day_not_before']}])(?P<day>3[01]|[12][0-9]|0?[1-9]) ?日"
+    # 17日, 十八日 with neither month nor year, away from counts and yen
+    f"(?:(?<![{_LEXICON['bare_day_not_before']}])(?P<day>3[01]|[12][0-9]|0?[1-9])"
+    f"|(?<![{_LEXICON['numeral_day_not_before']}])(?P<nday>{_LEXICON['numeral_day']})) ?日"
     f"{_not_after([re.escape(w) for w in _LEXICON['bare_day_not_after']])}",
 ]
+# Shapes that hold only in one region's press: 115年下半年 is ROC in a Taiwan outlet.
+_REGIONAL_SHAPES = {
+    "TW": [f"{_BARE_ROC_YEAR} ?{_YEAR_WORD}{_BARE_ROC_AFTER}(?: ?{_AFTER_YEAR})?"],
+}
 # Ranges give one mention per end; the second end shares the first one's year.
 _YEAR_RANGE = (
-    f"{_LB}(?P<y1>{_N['year']}){_SEP}(?P<y2>{_N['year']}|{_N['short_year']}) ?{_YEAR_WORD}"
+    f"{_LB}(?P<y1>{_N['year']})(?:{_SEP}(?:{_N['year']}))*{_SEP}"
+    f"(?P<y2>{_N['year']}|{_N['short_year']}) ?{_YEAR_WORD}"
 )
-_MONTH_RANGE = f"{_LB}{_PREFIX}(?P<a>{_N['month']}){_SEP}(?P<b>{_N['month']}) ?{_MONTH_WORD}"
+_MONTH_RANGE = (
+    f"{_LB}{_PREFIX}(?P<aend>(?P<a>{_N['month']})(?: ?{_MONTH_WORD})?)(?:{_SEP}(?:{_N['month']}))*{_SEP}"
+    f"(?P<b>{_N['month']}) ?{_MONTH_WORD}"
+)
 _DAY_RANGE = (
     f"{_LB}{_PREFIX}(?P<mon>{_N['month']}) ?{_MONTH_WORD} ?"
-    f"(?P<a>{_N['day']}){_SEP}(?P<b>{_N['day']}) ?{_DAY_WORD}"
+    f"(?P<aend>(?P<a>{_N['day']})(?: ?{_DAY_WORD})?){_SEP}(?P<b>{_N['day']}) ?{_DAY_WORD}"
 )
 _QUARTER_RANGE = (
-    f"{_LB}{_PREFIX}{_ORDINAL}?(?P<a>{_N['quarter']}){_SEP}{_ORDINAL}?"
-    f"(?P<b>{_N['quarter']}) ?{_QUARTER_AFTER_ORDINAL}"
+    f"{_LB}{_PREFIX}(?P<aend>{_ORDINAL}?(?P<a>{_N['quarter']})(?: ?{_QUARTER_AFTER_ORDINAL})?)"
+    f"{_SEP}(?P<b>{_ORDINAL}?{_N['quarter']}) ?{_QUARTER_AFTER_ORDINAL}"
 )
 
 
@@ -188,11 +217,17 @@ class _Mention:
     mod: str | None = None
     fiscal: bool = False
     relative: tuple[str, int] | None = None  # ("day" | "month" | "quarter", shift) from publication
+    range_last: int | None = None  # on a range's first end: the unit of its last end
+    follows: bool = False  # a later end of a range: dated with its first end
 
 
-def find_dates(text: str, published: str | None) -> list[DateHit]:
-    """Every calendar reference in normalized `text`, in order, resolved against `published`."""
-    return list(_resolve(_select(_proposals(text)), text, _published_date(published)))
+def find_dates(text: str, published: str | None, region: str = "CN") -> list[DateHit]:
+    """Every calendar reference in normalized `text`, in order, resolved against `published`.
+
+    `region` is the outlet's ("CN", "TW", "HK"): some shapes hold only in one region's press.
+    """
+    proposals = _proposals(text, region)
+    return list(_resolve(_select(proposals), text, _published_date(published)))
 
 
 # --- finding ------------------------------------------------------------------------
@@ -216,8 +251,17 @@ def _single(match: re.Match[str]) -> list[_Mention]:
 def _unit_fields(g: dict[str, str]) -> dict[str, object]:
     if "rd" in g:
         return {"granularity": "day", "relative": ("day", _REL_DAYS[g["rd"]])}
-    if "rdp" in g:
-        return {"granularity": "day", "relative": ("day", _REL_DAY_PREFIXES[g["rdp"]])}
+    if "rdp" in g:  # 昨(13)日: the 13th, on the side of publication the word says
+        side = _REL_DAY_PREFIXES[g["rdp"]]
+        return {"granularity": "day", "relative": ("day_of_month", side), "day": int(g["bday"])}
+    if "bmm" in g:
+        mod = _BARE_MONTH_MODS[g["bmm"]]
+        return {"granularity": "month", "relative": ("month", 0), "mod": mod}
+    if "hol" in g:
+        month, day = _HOLIDAYS[g["hol"]]
+        return {"granularity": "day", "unit": month, "day": day}
+    if "nday" in g:
+        return {"granularity": "day", "day": _number(g["nday"])}
     if "rm" in g and "rmd" in g:  # 本月19日: a day of a relative month
         relative = ("month", _REL_MONTHS[g["rm"]])
         return {"granularity": "day", "relative": relative, "day": _number(g["rmd"])}
@@ -248,6 +292,19 @@ def _mod(g: dict[str, str], name: str) -> str | None:
     return _MODS[g[name].removeprefix("年")] if name in g else None
 
 
+_YEAR_NUMBER_RE = re.compile(_N["year"])
+_MONTH_NUMBER_RE = re.compile(_N["month"])
+_DAY_NUMBER_RE = re.compile(_N["day"])
+_QUARTER_NUMBER_RE = re.compile(_N["quarter"])
+
+
+def _listed(
+    match: re.Match[str], first: str, last: str, number: re.Pattern[str]
+) -> list[re.Match[str]]:
+    """The numbers listed between a range's or list's two ends (2023、2024和2025年: 2024)."""
+    return list(number.finditer(match.string, match.end(first), match.start(last)))
+
+
 def _year_range(match: re.Match[str]) -> list[_Mention]:
     g = _groups(match)
     first = _number(g["y1"])
@@ -255,8 +312,13 @@ def _year_range(match: re.Match[str]) -> list[_Mention]:
     if len(g["y2"]) == 2:
         second = first - first % 100 + second % 100
     fiscal = any(marker in g["yw"] for marker in _FISCAL_MARKERS)
+    middle = [
+        _Mention(m.start(), m.end(), "year", year=_number(m.group()), fiscal=fiscal)
+        for m in _listed(match, "y1", "y2", _YEAR_NUMBER_RE)
+    ]
     return [
         _Mention(match.start(), match.end("y1"), "year", year=first, fiscal=fiscal),
+        *middle,
         _Mention(match.start("y2"), match.end(), "year", year=second, fiscal=fiscal),
     ]
 
@@ -269,23 +331,30 @@ def _unit_range(granularity: str) -> Reader:
         base = _Mention(0, 0, granularity, **_year_fields(g, match.group()))
         if granularity == "day":
             base = replace(base, unit=_number(g["mon"]))
+        listed = _listed(match, "aend", "b", _UNIT_NUMBER_RE[granularity])
         ends = []
-        for end, start, stop in (
-            ("a", match.start(), match.end("a")),
-            ("b", match.start("b"), match.end()),
+        for written, start, stop in (
+            (g["a"], match.start(), match.end("aend")),
+            *((m.group(), m.start(), m.end()) for m in listed),
+            (g["b"].removeprefix(_LEXICON["quarter_ordinal"]), match.start("b"), match.end()),
         ):
-            number = _number(g[end])
+            number = _number(written)
             if granularity == "day":
                 ends.append(replace(base, start=start, end=stop, day=number))
             else:
-                ends.append(replace(base, start=start, end=stop, unit=number))
+                ends.append(replace(base, start=start, end=stop, unit=number, follows=bool(ends)))
+        if granularity != "day":  # 1-10月 is dated as a whole: its year is the range's
+            ends[0] = replace(ends[0], range_last=ends[-1].unit)
         return ends
 
     return read
 
 
+_UNIT_NUMBER_RE = {"month": _MONTH_NUMBER_RE, "day": _DAY_NUMBER_RE, "quarter": _QUARTER_NUMBER_RE}
+
 _SHAPES: list[tuple[re.Pattern[str], Reader]] = [
     *((re.compile(pattern), _single) for pattern in _SINGLE_SHAPES),
+    *((re.compile(p), _single) for patterns in _REGIONAL_SHAPES.values() for p in patterns),
     (re.compile(_YEAR_RANGE), _year_range),
     (re.compile(_MONTH_RANGE), _unit_range("month")),
     (re.compile(_DAY_RANGE), _unit_range("day")),
@@ -294,7 +363,8 @@ _SHAPES: list[tuple[re.Pattern[str], Reader]] = [
 
 _START_WORD_LISTS = (
     "relative_years", "relative_days", "relative_months", "relative_quarters", "half_words",
-    "first_quarter_words", "bare_year_mods", "fiscal_prefixes",
+    "first_quarter_words", "bare_year_mods", "fiscal_prefixes", "roc_prefixes", "holidays",
+    "bare_month_mods", "month_name_words",
 )  # fmt: skip
 _START_WORDS = ("quarter_ordinal", "so_far_prefix", "quarter_letter")
 
@@ -335,7 +405,9 @@ def _scanner() -> re.Pattern[str]:
         pattern = _without_inner_groups(shape.pattern, k)
         tries = inside_number if pattern.startswith(_LB) else anywhere
         tries.append(f"(?:(?=(?P<shape{k}>{pattern.removeprefix(_LB)}))|)")
-    units = _LEXICON["unit_characters"] + "".join(_LEXICON["range_separators"])
+    units = _LEXICON["unit_characters"] + "".join(
+        _LEXICON["range_separators"] + _LEXICON["list_separators"]
+    )
     return re.compile(
         f"(?=[{re.escape(_start_chars())}])"
         f"(?=.{{0,{_LEXICON['unit_character_lead']}}}?[{re.escape(units)}])"
@@ -353,11 +425,25 @@ _CLAUSE_BREAK = re.compile("[,;。!?\n]")
 _SENTENCE_END_RE = re.compile("[。!?\n]")
 
 
-def _proposals(text: str) -> Iterator[tuple[re.Match[str], Reader]]:
+_SHAPE_REGION = [
+    *(None for _ in _SINGLE_SHAPES),
+    *(region for region, patterns in _REGIONAL_SHAPES.items() for _ in patterns),
+]
+_SHAPE_REGION += [None] * (len(_SHAPES) - len(_SHAPE_REGION))
+
+
+def _proposals(text: str, region: str) -> Iterator[tuple[re.Match[str], Reader]]:
+    tried = [
+        (shape, reader, group)
+        for (shape, reader), group, only_in in zip(
+            _SHAPES, _SHAPE_GROUP, _SHAPE_REGION, strict=True
+        )
+        if only_in in (None, region)
+    ]
     for scan in _SCANNER.finditer(text):
         if scan.lastindex is None:
             continue
-        for (shape, reader), group in zip(_SHAPES, _SHAPE_GROUP, strict=True):
+        for shape, reader, group in tried:
             if scan.start(group) >= 0:
                 yield shape.match(text, scan.start()), reader
 
@@ -374,6 +460,8 @@ def _select(proposals: Iterable[tuple[re.Match[str], Reader]]) -> list[_Mention]
 
 
 def _number(written: str) -> int:
+    if written in _MONTH_NAMES:
+        return _MONTH_NAMES[written]
     value = parse_number(written)
     if value is None:
         raise ValueError(f"date number {written!r} matched a date pattern but does not parse")
@@ -392,6 +480,8 @@ def _year_fields(g: dict[str, str], text: str) -> dict[str, object]:
     fields: dict[str, object] = {"fiscal": any(marker in text for marker in _FISCAL_MARKERS)}
     if "year" in g:
         fields["year"] = _written_year(g["year"])
+    elif "roc" in g:
+        fields["year"] = _number(g["roc"]) + _ROC_OFFSET
     elif "rel" in g:
         fields["year_shift"] = _REL_YEARS[g["rel"]]
     return fields
@@ -443,6 +533,12 @@ def _closest_year(mention: _Mention, published: date, tense: str | None) -> int:
         ):
             continue
         period = _interval(mention.granularity, year, mention.unit, mention.day)
+        if mention.range_last is not None:
+            last_year = year + (mention.range_last < mention.unit)
+            period = (
+                period[0],
+                _interval(mention.granularity, last_year, mention.range_last, None)[1],
+            )
         candidates.append((_distance(period, published), year))
         if (tense == "past" and period[0] <= published) or (
             tense == "future" and period[1] >= published
@@ -454,9 +550,12 @@ def _closest_year(mention: _Mention, published: date, tense: str | None) -> int:
 def _tense(text: str, start: int) -> str | None:
     """Past or future, from a marker just before the date within its clause."""
     window = _CLAUSE_BREAK.split(text[max(0, start - _TENSE_WINDOW) : start])[-1]
-    if _PAST_RE.search(window):
+    past, future = _PAST_RE.search(window), _FUTURE_RE.search(window)
+    if past and future:  # 将在截至4月27日: the first marker is the clause's own tense
+        return "past" if past.start() < future.start() else "future"
+    if past:
         return "past"
-    if _FUTURE_RE.search(window):
+    if future:
         return "future"
     return None
 
@@ -474,6 +573,24 @@ def _closest_month(day: int, published: date) -> tuple[int, int]:
     return year, month
 
 
+def _day_of_month(day: int, side: int, published: date) -> str | None:
+    """昨(13)日 / 今(19)日 / 明(2)日: the 13th of the month that puts it nearest publication,
+    before it (side -1), after it (side 1) or either way (side 0)."""
+    candidates = []
+    for shift in (-2, -1, 0, 1, 2):
+        year, month = divmod(published.year * 12 + published.month - 1 + shift, 12)
+        month += 1
+        if not date.min.year <= year <= date.max.year or day > calendar.monthrange(year, month)[1]:
+            continue
+        gap = (date(year, month, day) - published).days
+        if side * gap >= 0:
+            candidates.append((abs(gap), year, month))
+    if not candidates:
+        return None
+    _, year, month = min(candidates)
+    return _value("day", year, month, day)
+
+
 def _value(granularity: str, year: int, unit: int | None, day: int | None) -> str:
     if granularity == "year":
         return f"{year:04d}"
@@ -489,6 +606,8 @@ def _value(granularity: str, year: int, unit: int | None, day: int | None) -> st
 def _relative_value(mention: _Mention, published: tuple[date, bool]) -> str | None:
     pub, day_known = published
     kind, shift = mention.relative
+    if kind == "day_of_month":
+        return _day_of_month(mention.day, shift, pub)
     if kind == "day":
         if not day_known:
             return None
@@ -522,6 +641,7 @@ class _Paragraph:
     relative_year: tuple[int | None, int] | None = None  # (year, sentence index)
     calendar_year: tuple[int | None, bool] | None = None  # fiscal years do not date a month
     month: tuple[int | None, int] | None = None  # (year, month) of the last dated month or day
+    year_sentence: int = -1  # the sentence of the last written year
 
 
 def _resolve(
@@ -530,6 +650,7 @@ def _resolve(
     breaks = [newline.start() for newline in _NEWLINE_RE.finditer(text)]
     sentence_ends = [end.start() for end in _SENTENCE_END_RE.finditer(text)]
     paragraph, context = -1, _Paragraph()
+    range_first = None
     for mention in mentions:
         sentence = bisect_right(sentence_ends, mention.start)
         index = bisect_right(breaks, mention.start)
@@ -539,7 +660,12 @@ def _resolve(
             value = _relative_value(mention, published) if published else None
             placed = mention
         else:
-            placed = _placed(mention, context, published, _tense(text, mention.start), sentence)
+            if mention.follows and mention.year is None and mention.year_shift is None:
+                placed = replace(mention, year=_range_year(range_first, mention))
+            else:
+                placed = _placed(mention, context, published, _tense(text, mention.start), sentence)
+            if mention.range_last is not None:
+                range_first = placed
             if not _exists(placed):
                 continue
             value = (
@@ -549,6 +675,7 @@ def _resolve(
             )
         if mention.year is not None:
             context.year = (placed.year, placed.fiscal)
+            context.year_sentence = sentence
             context.relative_year = None  # a written year is nearer now
             if not placed.fiscal:
                 context.calendar_year = context.year
@@ -562,6 +689,13 @@ def _resolve(
         yield DateHit(
             mention.start, mention.end, value, placed.granularity, placed.mod, placed.fiscal
         )
+
+
+def _range_year(first: _Mention | None, later: _Mention) -> int | None:
+    """A later end of 11月至2月 takes its first end's year, or the next after a wrap."""
+    if first is None or first.year is None:
+        return None
+    return first.year + (later.unit < first.unit)
 
 
 def _placed(
@@ -595,12 +729,26 @@ def _placed(
         borrowed = (
             context.calendar_year if mention.granularity in ("month", "day") else context.year
         )
-        if borrowed is not None:
+        if borrowed is not None and not _tense_overrides(borrowed, context, tense, sentence):
             year, fiscal = borrowed
-            return replace(mention, year=year, fiscal=mention.fiscal or fiscal)
+            lent = replace(mention, year=year, fiscal=mention.fiscal or fiscal)
+            if year is None or published is None or not _against_tense(lent, published[0], tense):
+                return lent
     if published is None:
         return mention
     return replace(mention, year=_closest_year(mention, published[0], tense))
+
+
+def _tense_overrides(
+    borrowed: tuple[int | None, bool], context: _Paragraph, tense: str | None, sentence: int
+) -> bool:
+    """FACTS.md rev. 2: a tense-marked year-less date takes the nearest year on its side of
+    publication rather than a calendar year written in an earlier sentence. A year written
+    in the same sentence (将于2026年第一季度推出,…计划在四季度推出) or a fiscal year (fiscal
+    quarters run ahead of the calendar) still lends, unless the date would contradict its tense.
+    """
+    _, fiscal = borrowed
+    return tense is not None and not fiscal and context.year_sentence != sentence
 
 
 def _against_tense(mention: _Mention, published: date, tense: str | None) -> bool:
