@@ -13,18 +13,17 @@ models/dates.json.
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from pipeline.assets import models_dir
 from pipeline.facts.hits import DateHit
 from pipeline.numerals import NUMBER_START_CHARS, parse_number
+from pipeline.rules import load_rules
 
-_LEXICON = json.loads((models_dir() / "dates.json").read_text(encoding="utf-8"))
+_LEXICON = load_rules("dates.json")
 _N = _LEXICON["numbers"]
 _MODS: dict[str, str] = _LEXICON["mods"]
 _REL_YEARS: dict[str, int] = _LEXICON["relative_years"]
