@@ -62,14 +62,15 @@ RULE_FILES: dict[str, RuleFile] = {
             "month_words", "month_name_words", "month_name_not_before", "holidays", "day_words",
             "quarter_words", "quarter_words_after_ordinal", "quarter_ordinal",
             "first_quarter_words", "quarter_letter", "half_words", "half_letter", "so_far_prefix",
-            "so_far_quarter_words", "bare_so_far_month_words", "so_far_month_words", "mods",
-            "year_mod_words", "month_mod_words", "quarter_mod_words", "mod_not_after",
+            "so_far_quarter_words", "bare_so_far_month_words", "so_far_month_words", "mods", "mod_not_after",
             "bare_year_mods", "bare_year_mod_allowed_after", "bare_year_mod_not_before",
             "bare_month_mods", "bare_month_mod_not_before", "range_separators", "list_separators",
-            "numeric_date_separators", "unit_characters", "unit_character_lead",
+            "numeric_date_separators", "unit_character_lead",
             "bare_day_not_before", "numeral_day", "numeral_day_not_before", "bare_day_not_after",
         )
     ),
+    # Shape templates are regex over fragments; their examples are normalized before use.
+    "date_shapes.json": RuleFile(_keys("shapes"), normalized=False),
     "money.json": RuleFile(
         _keys(
             "currency_suffixes", "currency_prefixes", "bare_yuan", "yen_sign",
@@ -192,13 +193,17 @@ def _problems(data: Any, spec: RuleFile, records: bool) -> Iterator[str]:
             seen.add(value)
 
 
+# Keys whose content documents a rule rather than being one (a shape's example sentences).
+_NOT_RULES = frozenset({"examples", "about"})
+
+
 def _value_problems(value: Any, key: str, normalized: bool) -> Iterator[str]:
     """Empty groups, duplicate entries and unreachable words anywhere below `key`."""
     if isinstance(value, dict):
         if not value:
             yield f"key {key!r} is empty: an empty group disables its rule"
         for name, inner in value.items():
-            if name.startswith("_"):
+            if name.startswith("_") or name in _NOT_RULES:
                 continue
             path = f"{key}.{name}" if key else name
             if normalized:

@@ -7,7 +7,8 @@ given in normalized form (simplified script, ASCII punctuation), as the rule see
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 from seed_gold import SEED_GOLD
@@ -16,9 +17,6 @@ from pipeline.facts.dates import find_dates
 from pipeline.normalize import normalize
 
 GOLD = SEED_GOLD
-LEXICON = json.loads(
-    (Path(__file__).resolve().parents[1] / "models" / "dates.json").read_text(encoding="utf-8")
-)
 
 
 def dates(
@@ -290,24 +288,40 @@ def test_a_day_its_month_does_not_have_is_dropped_whole():
     ]
 
 
-def test_every_vocabulary_word_contains_a_unit_character_the_scan_looks_for():
-    # Day words (日, 号) are left out: they only ever follow a 月.
-    units = set(LEXICON["unit_characters"])
-    for key in (
-        "year_words",
-        "month_words",
-        "quarter_words_after_ordinal",
-        "relative_years",
-        "relative_days",
-        "relative_months",
-        "relative_quarters",
-        "half_words",
-        "first_quarter_words",
-        "bare_year_mods",
-        "fiscal_prefixes",
-    ):
-        for word in LEXICON[key]:
-            assert units & set(word), f"{key}: {word} has no unit character"
+_WITH_ONE_MORE_WORD = """
+import json, sys
+import pipeline.rules as rules
+original = rules.load_rules
+def patched(name):
+    data = original(name)
+    if name == "dates.json":
+        data = json.loads(json.dumps(data))
+        key, word, value = json.loads(sys.argv[1])
+        data[key][word] = value
+    return data
+rules.load_rules = patched
+from pipeline.facts.dates import find_dates
+print(json.dumps([[h.value, h.granularity] for h in find_dates(sys.argv[2], "2025-09-20")]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("key", "word", "value", "text", "expected"),
+    [
+        ("holidays", "国庆", [10, 1], "新品国庆前后发货", [["2025-10-01", "day"]]),
+        ("relative_days", "后日", 2, "后日开幕", [["2025-09-22", "day"]]),
+        ("relative_months", "次月", 1, "次月交付", [["2025-10", "month"]]),
+    ],
+)
+def test_a_word_added_to_one_list_is_a_date_with_no_other_edit(key, word, value, text, expected):
+    # In a fresh process, so the lexicon loaded by every other test stays as shipped.
+    run = subprocess.run(
+        [sys.executable, "-c", _WITH_ONE_MORE_WORD, json.dumps([key, word, value]), text],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(run.stdout.splitlines()[-1]) == expected
 
 
 def _seeds() -> list[dict]:
