@@ -38,18 +38,15 @@ _BARE_MONTH_MODS: dict[str, str] = _LEXICON["bare_month_mods"]
 _FISCAL_MARKERS: list[str] = _LEXICON["fiscal_markers"]
 _ROC_OFFSET: int = _LEXICON["roc_offset"]
 
-# Keys of dates.json that hold date words (lists, or mappings keyed by the word). Their
-# first characters are where the scan may start a date and their last characters the
-# unit characters it looks for, so a new word needs no other edit.
-WORD_KEYS = (
-    "year_words", "fiscal_prefixes", "roc_prefixes", "relative_years", "relative_days",
-    "relative_day_prefixes", "relative_months", "relative_quarters", "month_words",
-    "month_name_words", "holidays", "day_words", "quarter_words", "quarter_words_after_ordinal",
-    "first_quarter_words", "half_words", "so_far_quarter_words", "bare_so_far_month_words",
-    "so_far_month_words", "bare_year_mods", "bare_month_mods", "range_separators",
-    "list_separators",
+# Keys of dates.json whose words can begin a date (lists, or mappings keyed by the word):
+# their first characters are where the scan tries a date, so a new word needs no other
+# edit. The characters a date must hold near its start are derived too (_unit_chars).
+_START_WORD_KEYS = (
+    "relative_years", "relative_days", "relative_months", "relative_quarters", "half_words",
+    "first_quarter_words", "bare_year_mods", "bare_month_mods", "holidays", "month_name_words",
+    "fiscal_prefixes", "roc_prefixes",
 )  # fmt: skip
-_SINGLE_WORD_KEYS = ("quarter_ordinal", "so_far_prefix", "quarter_letter", "half_letter")
+_START_WORDS = ("quarter_ordinal", "so_far_prefix", "quarter_letter")
 
 
 # --- what a match says --------------------------------------------------------------
@@ -476,27 +473,38 @@ SHAPES = load_shapes()
 # --- the scan -------------------------------------------------------------------------
 
 
-def _vocabulary() -> list[str]:
-    return [
-        *(w for key in WORD_KEYS for w in _LEXICON[key]),
-        *(_LEXICON[key] for key in _SINGLE_WORD_KEYS),
-    ]
-
-
 def _start_chars() -> str:
     """Every character a date can begin with: digits, numerals and the first characters
     of the vocabulary, so that adding a word to the lexicon extends the scan too."""
-    return NUMBER_START_CHARS + "".join(sorted({w[0] for w in _vocabulary()}))
+    words = [
+        *(w for key in _START_WORD_KEYS for w in _LEXICON[key]),
+        *(_LEXICON[key] for key in _START_WORDS),
+    ]
+    return NUMBER_START_CHARS + "".join(sorted({w[0] for w in words}))
+
+
+# Words a date can end with, in the order their last characters are taken as unit
+# characters. Words only ever followed by another unit (昨 of 昨(13)日, 元 of 元月, 第 of
+# 第三季) need none of their own.
+_UNIT_WORD_KEYS = (
+    "year_words", "month_words", "day_words", "quarter_words_after_ordinal", "quarter_words",
+    "first_quarter_words", "half_words", "relative_years", "relative_days", "relative_months",
+    "relative_quarters", "bare_year_mods", "bare_month_mods", "holidays", "so_far_quarter_words",
+    "so_far_month_words", "bare_so_far_month_words", "fiscal_prefixes",
+)  # fmt: skip
 
 
 def _unit_chars() -> str:
-    """Characters every date has one of near its start: the last characters of the words
-    (年, 月, 季, 天, 旦 …), the fiscal prefix's letters and the numeric separators."""
-    words = [*_vocabulary(), *_LEXICON["fiscal_prefixes"]]
-    letters = {c for w in _LEXICON["fiscal_prefixes"] for c in w}
-    return "".join(
-        sorted({w[-1] for w in words} | letters | set(_LEXICON["numeric_date_separators"]))
-    )
+    """Characters one of which every date has near its start (年, 月, Q, 天, 旦 …), derived
+    from the words: each word that holds none of those taken so far adds its last one."""
+    units = {_LEXICON["quarter_letter"], _LEXICON["half_letter"]}
+    units |= set(_LEXICON["numeric_date_separators"])
+    units |= set("".join(_LEXICON["range_separators"] + _LEXICON["list_separators"]))
+    for key in _UNIT_WORD_KEYS:
+        for word in sorted(_LEXICON[key], key=len):
+            if not units & set(word):
+                units.add(word[-1])
+    return "".join(sorted(units))
 
 
 def _without_inner_groups(pattern: str, k: int) -> str:
@@ -509,6 +517,62 @@ def _without_inner_groups(pattern: str, k: int) -> str:
     return pattern
 
 
+def _first_chars(pattern: str) -> set[str] | None:
+    """The characters a match of `pattern` can begin with, or None when any could.
+
+    Read from the parsed regex (the stdlib's own parser), so a shape's lookahead in the
+    scan is entered only where its first character stands: most positions tried are
+    digits, which most word-led shapes cannot start with.
+    """
+    try:
+        from re import _constants as sre  # noqa: PLC0415
+        from re import _parser as parser
+    except ImportError:  # another Python's internals: scan without guards
+        return None
+
+    def first(items: Iterable) -> tuple[set[str] | None, bool]:
+        chars: set[str] = set()
+        for item in items:
+            found, empty = one(item)
+            if found is None:
+                return None, False
+            chars |= found
+            if not empty:
+                return chars, False
+        return chars, True
+
+    def one(item: tuple) -> tuple[set[str] | None, bool]:
+        op, arg = item
+        if op is sre.LITERAL:
+            return {chr(arg)}, False
+        if op is sre.IN:
+            chars = set()
+            for kind, value in arg:
+                if kind is sre.LITERAL:
+                    chars.add(chr(value))
+                elif kind is sre.RANGE and value[1] - value[0] < 256:
+                    chars |= {chr(c) for c in range(value[0], value[1] + 1)}
+                else:
+                    return None, False
+            return chars, False
+        if op is sre.BRANCH:
+            branches = [first(branch) for branch in arg[1]]
+            if any(found is None for found, _ in branches):
+                return None, False
+            return set().union(*(found for found, _ in branches)), any(e for _, e in branches)
+        if op is sre.SUBPATTERN:
+            return first(arg[3])
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            found, empty = first(arg[2])
+            return found, arg[0] == 0 or empty
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            return set(), True  # zero width: the next item decides
+        return None, False
+
+    found, empty = first(parser.parse(pattern))
+    return None if found is None or empty else found
+
+
 def _scanner() -> re.Pattern[str]:
     """All shapes in one pass, each tried as a lookahead where a date can start.
 
@@ -518,14 +582,17 @@ def _scanner() -> re.Pattern[str]:
     most of the text cheaply. The pass keeps no inner groups: with a few hundred of
     them the regex engine slows to a crawl; the shapes that fit are matched again on
     their own to read their groups. Shapes that refuse to start inside a number share
-    one test of that, since most positions tried are digits of numbers.
+    one test of that, since most positions tried are digits of numbers, and each shape
+    is entered only where its first character stands.
     """
     lb = FRAGMENTS["LB"]
     inside_number, anywhere = [], []
     for k, shape in enumerate(SHAPES):
         pattern = _without_inner_groups(shape.regex.pattern, k)
         tries = inside_number if pattern.startswith(lb) else anywhere
-        tries.append(f"(?:(?=(?P<shape{k}>{pattern.removeprefix(lb)}))|)")
+        first = _first_chars(shape.regex.pattern)
+        guard = f"(?=[{re.escape(''.join(sorted(first)))}])" if first else ""
+        tries.append(f"(?:{guard}(?=(?P<shape{k}>{pattern.removeprefix(lb)}))|)")
     return re.compile(
         f"(?=[{re.escape(_start_chars())}])"
         f"(?=.{{0,{_LEXICON['unit_character_lead']}}}?[{re.escape(_unit_chars())}])"
@@ -546,9 +613,10 @@ def _proposals(text: str, region: str) -> Iterator[tuple[re.Match[str], Reader]]
     for scan in _SCANNER.finditer(text):
         if scan.lastindex is None:
             continue
+        spans, at = scan.regs, scan.start()  # one call for all groups, not one per shape
         for shape, group in tried:
-            if scan.start(group) >= 0:
-                yield shape.regex.match(text, scan.start()), shape.read
+            if spans[group][0] >= 0:
+                yield shape.regex.match(text, at), shape.read
 
 
 def _select(proposals: Iterable[tuple[re.Match[str], Reader]]) -> list[Mention]:

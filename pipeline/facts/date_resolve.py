@@ -217,7 +217,9 @@ def _resolve(
         if mention.follows and mention.year is None:
             placed = _dated(mention, _range_year(range_first, mention))
         else:
-            placed = _placed(mention, context, published, _tense(text, mention.start), sentence)
+            # only a year-less date needs its tense (a written or relative year is its own)
+            tense = _tense(text, mention.start) if mention.year is None else None
+            placed = _placed(mention, context, published, tense, sentence)
         if mention.range_last is not None:
             range_first = placed
         if not _exists(placed):
