@@ -30,6 +30,7 @@ _REL_DAYS: dict[str, int] = _LEXICON["relative_days"]
 _REL_MONTHS: dict[str, int] = _LEXICON["relative_months"]
 _REL_QUARTERS: dict[str, int] = _LEXICON["relative_quarters"]
 _REL_DAY_PREFIXES: dict[str, int] = _LEXICON["relative_day_prefixes"]
+_REL_MONTH_PREFIXES: dict[str, int] = _LEXICON["bracketed_month_prefixes"]
 _HALF_WORDS: dict[str, int] = _LEXICON["half_words"]
 _FIRST_QUARTER_WORDS: dict[str, int] = _LEXICON["first_quarter_words"]
 _MONTH_NAMES: dict[str, int] = _LEXICON["month_name_words"]
@@ -44,7 +45,7 @@ _ROC_OFFSET: int = _LEXICON["roc_offset"]
 _START_WORD_KEYS = (
     "relative_years", "relative_days", "relative_months", "relative_quarters", "half_words",
     "first_quarter_words", "bare_year_mods", "bare_month_mods", "holidays", "month_name_words",
-    "fiscal_prefixes", "roc_prefixes",
+    "fiscal_prefixes", "roc_prefixes", "bracketed_year_prefixes", "bracketed_month_prefixes",
 )  # fmt: skip
 _START_WORDS = ("quarter_ordinal", "so_far_prefix", "quarter_letter")
 
@@ -90,14 +91,16 @@ class Period:
 @dataclass(frozen=True, slots=True)
 class FromPublication:
     """A date counted from publication: 今天 (day, 0), 上月 (month, -1), 本季 (quarter, 0),
-    本月19日 (month, 0, day 19), 昨(13)日 (day_of_month: the 13th, before publication)."""
+    本月19日 (month, 0, day 19), 昨(13)日 (day_of_month: the 13th, before publication),
+    上(11)月 (month_of_year: November, before publication)."""
 
     start: int
     end: int
     granularity: Granularity
-    anchor: Literal["day", "day_of_month", "month", "quarter"]
+    anchor: Literal["day", "day_of_month", "month", "month_of_year", "quarter"]
     shift: int
     day: int | None = None
+    month: int | None = None  # month_of_year: the month named
     mod: str | None = None
 
 
@@ -212,6 +215,15 @@ def _fragments() -> dict[str, str]:
     )
     single_year_mods = [w for w in _mods_after("year") if len(w) == 1]
     long_year_mods = [w for w in _mods_after("year") if len(w) > 1]
+    f["BRACKETED_YEAR"] = (
+        f"(?:{_alternation(_LEXICON['bracketed_year_prefixes'])}) ?\\( ?"
+        "(?:(?P<year>(?:19|20)[0-9]{2})|(?P<roc>1[0-9]{2})) ?\\) ?(?P<yw>年)"
+        f"{_not_after(_LEXICON['relative_year_not_after'])}"
+    )
+    f["BRACKETED_MONTH"] = (
+        f"(?P<rmp>{_alternation(_REL_MONTH_PREFIXES)}) ?\\( ?(?P<bmon>1[0-2]|0?[1-9]) ?\\) ?"
+        f"{f['MONTH_WORD']}{f['MONTH_MOD']}?"
+    )
     f["YEAR_MOD"] = f"(?P<ymod>年?(?:{_mod_words(single_year_mods)})|{_mod_words(long_year_mods)})"
     f["AFTER_YEAR"] = (
         "(?:"
@@ -291,6 +303,10 @@ def _from_publication(match: re.Match[str], g: dict[str, str]) -> FromPublicatio
     if "rdp" in g:  # 昨(13)日: the 13th, on the side of publication the word says
         side = _REL_DAY_PREFIXES[g["rdp"]]
         return FromPublication(start, end, "day", "day_of_month", side, day=int(g["bday"]))
+    if "rmp" in g:  # 上(11)月: November, on the side of publication the word says
+        side, month = _REL_MONTH_PREFIXES[g["rmp"]], int(g["bmon"])
+        mod = _mod(g, "mmod")
+        return FromPublication(start, end, "month", "month_of_year", side, month=month, mod=mod)
     if "bmm" in g:
         return FromPublication(start, end, "month", "month", 0, mod=_BARE_MONTH_MODS[g["bmm"]])
     if "rm" in g and "rmd" in g:  # 本月19日: a day of a relative month

@@ -137,6 +137,19 @@ def _day_of_month(day: int, side: int, published: date) -> str | None:
     return _value("day", year, month, day)
 
 
+def _month_of_year(month: int, side: int, published: date) -> str:
+    """上(11)月 / 本(12)月: that month in the year that puts it nearest publication, on the
+    side the word says (a year before, after, or either way)."""
+    now = published.year * 12 + published.month - 1
+    candidates = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        gap = year * 12 + month - 1 - now
+        if side * gap >= 0:
+            candidates.append((abs(gap), year))
+    _, year = min(candidates)
+    return _value("month", year, month, None)
+
+
 def _value(granularity: str, year: int, unit: int | None, day: int | None) -> str:
     if granularity == "year":
         return f"{year:04d}"
@@ -154,6 +167,8 @@ def _relative_value(mention: FromPublication, published: tuple[date, bool]) -> s
     kind, shift = mention.anchor, mention.shift
     if kind == "day_of_month":
         return _day_of_month(mention.day, shift, pub)
+    if kind == "month_of_year":
+        return _month_of_year(mention.month, shift, pub)
     if kind == "day":
         if not day_known:
             return None
