@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Literal
 
 from pipeline.numerals import NUMBER_START_CHARS, parse_number
@@ -36,7 +37,6 @@ _FIRST_QUARTER_WORDS: dict[str, int] = _LEXICON["first_quarter_words"]
 _MONTH_NAMES: dict[str, int] = _LEXICON["month_name_words"]
 _HOLIDAYS: dict[str, list[int]] = _LEXICON["holidays"]
 _BARE_MONTH_MODS: dict[str, str] = _LEXICON["bare_month_mods"]
-_FISCAL_MARKERS: list[str] = _LEXICON["fiscal_markers"]
 _ROC_OFFSET: int = _LEXICON["roc_offset"]
 
 # Keys of dates.json whose words can begin a date (lists, or mappings keyed by the word):
@@ -248,6 +248,7 @@ def _fragments() -> dict[str, str]:
 
 
 FRAGMENTS = _fragments()
+_FISCAL_RE = re.compile(_alternation(_LEXICON["fiscal_markers"]))
 _FRAGMENT_REF = re.compile(r"\{([A-Z][A-Z_]*)\}")
 
 
@@ -289,7 +290,7 @@ def _year_of(g: dict[str, str]) -> WrittenYear | ShiftedYear | None:
 
 
 def _fiscal(text: str) -> bool:
-    return any(marker in text for marker in _FISCAL_MARKERS)
+    return _FISCAL_RE.search(text) is not None
 
 
 def _mod(g: dict[str, str], name: str) -> str | None:
@@ -589,48 +590,62 @@ def _first_chars(pattern: str) -> set[str] | None:
     return None if found is None or empty else found
 
 
-def _scanner() -> re.Pattern[str]:
-    """All shapes in one pass, each tried as a lookahead where a date can start.
+@dataclass(frozen=True, slots=True)
+class _Scanner:
+    regex: re.Pattern[str]
+    shapes: tuple[tuple[Shape, int], ...]  # each shape tried, with its group in `regex`
+
+
+@cache
+def _scanner(region: str) -> _Scanner:
+    """All shapes of one region's press in one pass, each tried as a lookahead where a date
+    can start.
 
     The pass proposes every reading that starts at a position, so overlaps are settled
     by `_select`, not by the order of alternatives. A position is tried only if it can
     start a date and a unit character (年, 月, Q, 至 …) follows closely, which skips
     most of the text cheaply. The pass keeps no inner groups: with a few hundred of
     them the regex engine slows to a crawl; the shapes that fit are matched again on
-    their own to read their groups. Shapes that refuse to start inside a number share
-    one test of that, since most positions tried are digits of numbers, and each shape
-    is entered only where its first character stands.
+    their own to read their groups. Most positions tried are digits of numbers, so the
+    shapes that refuse to start inside a number share one test of that, those that
+    cannot start with a digit share another, and each shape is entered only where its
+    first character stands.
     """
     lb = FRAGMENTS["LB"]
-    inside_number, anywhere = [], []
+    # (refuses to start inside a number, may start with a digit) -> lookaheads
+    tries: dict[tuple[bool, bool], list[str]] = {(a, b): [] for a in (0, 1) for b in (0, 1)}
+    used = []
     for k, shape in enumerate(SHAPES):
+        if shape.region not in (None, region):
+            continue
+        used.append((shape, f"shape{k}"))
         pattern = _without_inner_groups(shape.regex.pattern, k)
-        tries = inside_number if pattern.startswith(lb) else anywhere
         first = _first_chars(shape.regex.pattern)
         guard = f"(?=[{re.escape(''.join(sorted(first)))}])" if first else ""
-        tries.append(f"(?:{guard}(?=(?P<shape{k}>{pattern.removeprefix(lb)}))|)")
-    return re.compile(
+        digit_led = first is None or bool(first & set("0123456789"))
+        tries[pattern.startswith(lb), digit_led].append(
+            f"(?:{guard}(?=(?P<shape{k}>{pattern.removeprefix(lb)}))|)"
+        )
+
+    def block(after_number: bool) -> str:
+        words = "".join(tries[after_number, False])
+        return "".join(tries[after_number, True]) + (f"(?:(?![0-9]){words}|)" if words else "")
+
+    regex = re.compile(
         f"(?=[{re.escape(_start_chars())}])"
         f"(?=.{{0,{_LEXICON['unit_character_lead']}}}?[{re.escape(_unit_chars())}])"
-        f"(?:{lb}{''.join(inside_number)}|){''.join(anywhere)}"
+        f"(?:{lb}{block(True)}|){block(False)}"
     )
-
-
-_SCANNER = _scanner()
-_SHAPE_GROUP = [_SCANNER.groupindex[f"shape{k}"] for k in range(len(SHAPES))]
+    return _Scanner(regex, tuple((shape, regex.groupindex[name]) for shape, name in used))
 
 
 def _proposals(text: str, region: str) -> Iterator[tuple[re.Match[str], Reader]]:
-    tried = [
-        (shape, group)
-        for shape, group in zip(SHAPES, _SHAPE_GROUP, strict=True)
-        if shape.region in (None, region)
-    ]
-    for scan in _SCANNER.finditer(text):
+    scanner = _scanner(region)
+    for scan in scanner.regex.finditer(text):
         if scan.lastindex is None:
             continue
         spans, at = scan.regs, scan.start()  # one call for all groups, not one per shape
-        for shape, group in tried:
+        for shape, group in scanner.shapes:
             if spans[group][0] >= 0:
                 yield shape.regex.match(text, at), shape.read
 

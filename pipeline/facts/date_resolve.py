@@ -213,6 +213,8 @@ def resolve(mentions: list[Mention], text: str, published: str | None) -> Iterat
 def _resolve(
     mentions: list[Mention], text: str, published: tuple[date, bool] | None
 ) -> Iterator[DateHit]:
+    if not mentions:
+        return
     breaks = [newline.start() for newline in _NEWLINE_RE.finditer(text)]
     sentence_ends = [end.start() for end in _SENTENCE_END_RE.finditer(text)]
     paragraph, context = -1, _Paragraph()
