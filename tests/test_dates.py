@@ -585,3 +585,19 @@ def test_a_year_written_in_the_same_sentence_still_lends_to_a_tense_marked_date(
         "2026-Q1",
         "2026-Q4",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("明年,公司计划在下半年推出", "2025-12-20", ["2026", "2026-H2"]),
+        ("去年3月推出,6月开始出货", "2026-01-10", ["2025-03", "2025-06"]),
+        ("預計明年第一季起量產,第二季放量", "2025-11-07", ["2026-Q1", "2026-Q2"]),
+        # 明年1月下旬 dates a month; the quarter reported then is the one nearest publication
+        ("廣達預計明年1月下旬舉行法說會,公布第四季財報", "2025-12-11", ["2026-01", "2025-Q4"]),
+    ],
+)
+def test_a_relative_year_said_with_a_period_lends_only_to_periods_of_that_kind(
+    text, published, expected
+):
+    assert [value for _, value in read(text, published, "TW")] == expected

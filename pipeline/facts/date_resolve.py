@@ -194,12 +194,14 @@ class _Paragraph:
     Years are (year, fiscal) pairs of written years, which FACTS.md lends across
     the paragraph. A year said as 今年/去年/明年 lends only within its sentence
     (明年随Rubin平台于下半年导入), and gives way to the borrower's tense: in
-    去年12月下旬抵港,预计最快2月 the 2月 is still to come. Its year is None when
+    去年12月下旬抵港,预计最快2月 the 2月 is still to come; said with a period, it lends only
+    to periods of that kind (_lends_relative_year). Its year is None when
     the article has no publication date, so that borrowers stay unresolved too.
     """
 
     year: tuple[int | None, bool] | None = None
-    relative_year: tuple[int | None, int] | None = None  # (year, sentence index)
+    # (year, sentence index, granularity of the date that said it)
+    relative_year: tuple[int | None, int, str] | None = None
     calendar_year: tuple[int | None, bool] | None = None  # fiscal years do not date a month
     month: tuple[int | None, int] | None = None  # (year, month) of the last dated month or day
     year_sentence: int = -1  # the sentence of the last written year
@@ -253,7 +255,7 @@ def _resolve(
             if not placed.fiscal:
                 context.calendar_year = context.year
         elif isinstance(mention.year, ShiftedYear):
-            context.relative_year = (placed.year, sentence)
+            context.relative_year = (placed.year, sentence, placed.granularity)
         if placed.granularity in ("month", "day"):
             context.month = (placed.year, placed.unit)
         yield DateHit(
@@ -313,7 +315,7 @@ def _placed(
             return _dated(mention, None)
         year, month = _closest_month(mention.day, published[0])
         return _dated(mention, year, month)
-    if context.relative_year is not None and context.relative_year[1] == sentence:
+    if _lends_relative_year(context.relative_year, mention, sentence):
         lent = _dated(mention, context.relative_year[0])
         if lent.year is None or published is None:
             return lent
@@ -331,6 +333,18 @@ def _placed(
     if published is None:
         return _dated(mention, None)
     return _dated(mention, _closest_year(mention, published[0], tense))
+
+
+def _lends_relative_year(
+    relative_year: tuple[int | None, int, str] | None, mention: Period, sentence: int
+) -> bool:
+    """明年 said alone lends its year to the rest of its sentence (明年随Rubin平台于下半年导入);
+    said with a period (去年3月, 明年1月下旬) it lends only to periods of that kind (去年3月
+    推出,6月出货), not to a quarter it does not date (明年1月下旬举行法说会,公布第四季财报)."""
+    if relative_year is None:
+        return False
+    _, said_in, granularity = relative_year
+    return said_in == sentence and granularity in ("year", mention.granularity)
 
 
 def _tense_overrides(
