@@ -23,9 +23,7 @@ import lxml.html
 from htmldate import find_date
 from lxml import etree
 
-from pipeline.assets import models_dir
-
-RULES_PATH = models_dir() / "pubdate.json"
+from pipeline.rules import load_rules
 
 # Full-width digits and date separators fold to ASCII one-for-one, so offsets stay valid.
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９－／．：", "0123456789-/.:")
@@ -59,7 +57,7 @@ class _Rules:
 
 @cache
 def _rules() -> _Rules:
-    raw = json.loads(RULES_PATH.read_text(encoding="utf-8"))
+    raw = load_rules("pubdate.json")
     labels = raw["labels"]
     return _Rules(
         meta_keys=tuple(raw["meta_keys"]),

@@ -1,16 +1,18 @@
 """Score extracted facts against a gold file, by the rules at the end of FACTS.md.
 
 Kept apart from the extractor so that any FACTS.md producer (ours, a newer
-version, a hand-made file) can be scored the same way.
+version, a hand-made file) can be scored the same way. Which fields decide a
+match comes from the one schema (pipeline.facts.schema), not from a list here.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.facts.hits import LISTS
+from pipeline.facts.schema import FACT_LISTS, LISTS, FactList
 
 TOLERANCE = 0.001  # values match within 0.1 %
 
@@ -57,30 +59,18 @@ def _close(a: Any, b: Any) -> bool:
     return abs(a - b) <= TOLERANCE * max(abs(a), abs(b)) or a == b
 
 
-def _same_money(gold: Item, pred: Item) -> bool:
-    return (
-        gold.get("currency") == pred.get("currency")
-        and _close(gold.get("low"), pred.get("low"))
-        and _close(gold.get("high"), pred.get("high"))
-    )
+def _matcher(fact_list: FactList) -> Callable[[Item, Item], bool]:
+    """Gold and prediction agree on every field the schema scores; numbers within TOLERANCE."""
+    fields = [(f.name, _close if f.kind is float else operator.eq) for f in fact_list.scored]
 
+    def same(gold: Item, pred: Item) -> bool:
+        return all(agree(gold.get(name), pred.get(name)) for name, agree in fields)
 
-def _same_price(gold: Item, pred: Item) -> bool:
-    return all(gold.get(k) == pred.get(k) for k in ("chip", "kind", "per")) and _same_money(
-        gold, pred
-    )
-
-
-def _same_date(gold: Item, pred: Item) -> bool:
-    return gold.get("value") == pred.get("value") and gold.get("granularity") == pred.get(
-        "granularity"
-    )
+    return same
 
 
 MATCHERS: dict[str, Callable[[Item, Item], bool]] = {
-    "money": _same_money,
-    "prices": _same_price,
-    "dates": _same_date,
+    name: _matcher(fact_list) for name, fact_list in FACT_LISTS.items() if not fact_list.set_of
 }
 
 
@@ -91,10 +81,16 @@ def _offsets_hold(item: Item, text: str) -> bool:
     return text[start:end] == item.get("text")
 
 
+def _overlaps(item: Item, spans: list[tuple[int, int]]) -> bool:
+    start, end = item["start"], item["end"]
+    return any(start < b and a < end or start == end == a for a, b in spans)
+
+
 def _match(
     gold: list[Item], pred: list[Item], same: Callable[[Item, Item], bool]
 ) -> tuple[Tally, list[Item], list[Item]]:
-    """Multiset matching; doubtful gold items absorb predictions without counting."""
+    """Multiset matching. A doubtful gold item absorbs a prediction that matches it, and
+    any prediction overlapping its span counts neither way (FACTS.md, Scoring)."""
     left = list(pred)
     tally = Tally()
     missed: list[Item] = []
@@ -108,17 +104,24 @@ def _match(
         elif "doubt" not in g:
             tally.fn += 1
             missed.append(g)
-    tally.fp = len(left)
-    return tally, missed, left
+    doubt_spans = [
+        (g["start"], g["end"])
+        for g in gold
+        if "doubt" in g and isinstance(g.get("start"), int) and isinstance(g.get("end"), int)
+    ]
+    false_hits = [p for p in left if not _overlaps(p, doubt_spans)]
+    tally.fp = len(false_hits)
+    return tally, missed, false_hits
 
 
 def _chip_sets(gold: list[Item], pred: list[Item]) -> tuple[Tally, list[Item], list[Item]]:
     """Chips are scored per article as a set of `model` values."""
-    sure = {g["model"] for g in gold if "doubt" not in g}
-    doubtful = {g["model"] for g in gold if "doubt" in g} - sure
-    found = {p.get("model") for p in pred} - doubtful
-    missed = [{"model": m} for m in sorted(sure - found)]
-    false_hits = [{"model": m} for m in sorted(found - sure, key=str)]
+    key = FACT_LISTS["chips"].set_of
+    sure = {g[key] for g in gold if "doubt" not in g}
+    doubtful = {g[key] for g in gold if "doubt" in g} - sure
+    found = {p.get(key) for p in pred} - doubtful
+    missed = [{key: m} for m in sorted(sure - found)]
+    false_hits = [{key: m} for m in sorted(found - sure, key=str)]
     return Tally(tp=len(sure & found), fp=len(false_hits), fn=len(missed)), missed, false_hits
 
 
@@ -135,7 +138,7 @@ def score(gold_records: Iterable[Item], predicted: Iterable[Item]) -> Report:
             guesses = pred.get(name) or []
             bad_offsets = [p for p in guesses if not _offsets_hold(p, text)]
             good = [p for p in guesses if _offsets_hold(p, text)]
-            if name == "chips":
+            if FACT_LISTS[name].set_of:
                 tally, missed, false_hits = _chip_sets(gold.get(name) or [], good)
             else:
                 tally, missed, false_hits = _match(gold.get(name) or [], good, MATCHERS[name])

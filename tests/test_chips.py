@@ -40,7 +40,7 @@ def test_catalog_models_are_named_as_the_facts_table_writes_them(
     [
         ("华为昇腾910B的单卡性能接近A100。", "Ascend 910B"),
         ("华为升腾910C开始量产。", "Ascend 910C"),  # what OpenCC t2s makes of 昇騰
-        ("昇腾 920预计明年推出。", "Ascend 920"),
+        ("升腾 920预计明年推出。", "Ascend 920"),  # 昇腾 as rules see it: t2s makes 昇 升
         ("Ascend 910C GPU成为首选。", "Ascend 910C"),
         ("海光深算二号已批量交付。", "DCU K100"),
         ("海光DCU K100主要面向大模型推理。", "DCU K100"),

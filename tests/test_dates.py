@@ -7,7 +7,8 @@ given in normalized form (simplified script, ASCII punctuation), as the rule see
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 from seed_gold import SEED_GOLD
@@ -16,9 +17,6 @@ from pipeline.facts.dates import find_dates
 from pipeline.normalize import normalize
 
 GOLD = SEED_GOLD
-LEXICON = json.loads(
-    (Path(__file__).resolve().parents[1] / "models" / "dates.json").read_text(encoding="utf-8")
-)
 
 
 def dates(
@@ -290,24 +288,40 @@ def test_a_day_its_month_does_not_have_is_dropped_whole():
     ]
 
 
-def test_every_vocabulary_word_contains_a_unit_character_the_scan_looks_for():
-    # Day words (日, 号) are left out: they only ever follow a 月.
-    units = set(LEXICON["unit_characters"])
-    for key in (
-        "year_words",
-        "month_words",
-        "quarter_words_after_ordinal",
-        "relative_years",
-        "relative_days",
-        "relative_months",
-        "relative_quarters",
-        "half_words",
-        "first_quarter_words",
-        "bare_year_mods",
-        "fiscal_prefixes",
-    ):
-        for word in LEXICON[key]:
-            assert units & set(word), f"{key}: {word} has no unit character"
+_WITH_ONE_MORE_WORD = """
+import json, sys
+import pipeline.rules as rules
+original = rules.load_rules
+def patched(name):
+    data = original(name)
+    if name == "dates.json":
+        data = json.loads(json.dumps(data))
+        key, word, value = json.loads(sys.argv[1])
+        data[key][word] = value
+    return data
+rules.load_rules = patched
+from pipeline.facts.dates import find_dates
+print(json.dumps([[h.value, h.granularity] for h in find_dates(sys.argv[2], "2025-09-20")]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("key", "word", "value", "text", "expected"),
+    [
+        ("holidays", "国庆", [10, 1], "新品国庆前后发货", [["2025-10-01", "day"]]),
+        ("relative_days", "后日", 2, "后日开幕", [["2025-09-22", "day"]]),
+        ("relative_months", "次月", 1, "次月交付", [["2025-10", "month"]]),
+    ],
+)
+def test_a_word_added_to_one_list_is_a_date_with_no_other_edit(key, word, value, text, expected):
+    # In a fresh process, so the lexicon loaded by every other test stays as shipped.
+    run = subprocess.run(
+        [sys.executable, "-c", _WITH_ONE_MORE_WORD, json.dumps([key, word, value]), text],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(run.stdout.splitlines()[-1]) == expected
 
 
 def _seeds() -> list[dict]:
@@ -407,3 +421,183 @@ def test_bare_mid_year_before_de_is_a_date_but_a_written_year_keeps_de_blocked()
     assert [(h.value, h.mod) for h in find_dates("2024年中的表现", "2025-11-20")] == [
         ("2024", None)
     ]
+
+
+# --- FACTS.md "Rulings (revision 2)", dates ------------------------------------------------
+
+
+def read(text: str, published: str | None, region: str = "CN") -> list[tuple[str, str | None]]:
+    """(span, value) of every date in `text` as the pipeline sees it (normalized first)."""
+    norm = normalize(text).text
+    return [(norm[h.start : h.end], h.value) for h in find_dates(norm, published, region)]
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        ("台積電民國114年12月營收創新高", "TW", [("民国114年12月", "2025-12")]),
+        ("据台媒报道,民国114年第3季出货大增", "CN", [("民国114年第3季", "2025-Q3")]),
+        ("中華民國113年度決算", "HK", [("中华民国113年度", "2024")]),
+        ("經濟部預估115年下半年景氣回溫", "TW", [("115年下半年", "2026-H2")]),
+        ("國發會規劃116年完成建置", "TW", [("116年", "2027")]),
+        ("114年8月至10月營收", "TW", [("114年8月", "2025-08"), ("10月", "2025-10")]),
+    ],
+)
+def test_roc_years_are_the_year_plus_1911(text, region, expected):
+    assert read(text, "2025-12-20", region) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("这家百年老店成立115年", "TW"),  # a count of years, not ROC
+        ("公司已有115年历史", "TW"),
+        ("预计115年下半年量产", "CN"),  # a bare three-digit year is ROC only in Taiwan press
+    ],
+)
+def test_a_bare_three_digit_year_outside_taiwan_press_or_counting_years_is_not_roc(text, region):
+    assert not any(
+        value == "2026-H2" or value == "2026" for _, value in read(text, "2025-12-20", region)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("台積電今（19）日公布營收", "2025-12-20", ("今(19)日", "2025-12-19")),  # posted a day late
+        ("鴻海昨(30)日表示", "2025-12-01", ("昨(30)日", "2025-11-30")),  # across a month end
+        ("大會明（2）日開幕", "2025-11-30", ("明(2)日", "2025-12-02")),
+        ("聯發科前(28)日宣布", "2026-01-02", ("前(28)日", "2025-12-28")),  # across a year end
+        ("廣達今(5)日舉行法說會", "2025-12", ("今(5)日", "2025-12-05")),  # only the month known
+        ("廣達今(5)日舉行法說會", None, ("今(5)日", None)),
+    ],
+)
+def test_a_bracketed_day_is_that_day_of_the_month_on_the_words_side(text, published, expected):
+    assert read(text, published, "TW") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("新规自2026年元旦起实施", "2025-12-20", [("2026年元旦", "2026-01-01")]),
+        ("新規元旦生效", "2025-12-20", [("元旦", "2026-01-01")]),
+        ("今年元旦前后到货", "2025-05-01", [("今年元旦", "2025-01-01")]),
+        ("首批貨預計元月底交付", "2025-12-20", [("元月底", "2026-01")]),
+        ("2026年元月营收", "2026-02-10", [("2026年元月", "2026-01")]),
+    ],
+)
+def test_yuandan_is_the_first_of_january_and_yuanyue_is_january(text, published, expected):
+    assert read(text, published) == expected
+
+
+@pytest.mark.parametrize("text", ["每月10元月租", "月薪1万美元月底发放完毕", "新台幣1,000元月費"])
+def test_the_yuan_of_an_amount_before_yue_is_not_january(text):
+    assert all(value != "2025-01" and value != "2026-01" for _, value in read(text, "2025-05-01"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023和2024年营收", [("2023", "2023"), ("2024年", "2024")]),
+        ("2022、2023及2024年連續虧損", [("2022", "2022"), ("2023", "2023"), ("2024年", "2024")]),
+        ("7与8月出货", [("7", "2025-07"), ("8月", "2025-08")]),
+    ],
+)
+def test_a_list_of_periods_is_one_item_per_period(text, expected):
+    assert read(text, "2025-05-01") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("美国商务部十八日宣布新规", None, [("十八日", None)]),
+        ("美國商務部十八日宣布新規", "2025-05-20", [("十八日", "2025-05-18")]),
+        (
+            "大会于二十八日至三十日举行",
+            "2025-05-20",
+            [("二十八日", "2025-05-28"), ("三十日", "2025-05-30")],
+        ),
+        ("十日内完成", "2025-05-20", []),
+        ("第十八日", "2025-05-20", []),
+    ],
+)
+def test_a_lone_day_in_chinese_numerals_is_a_day(text, published, expected):
+    assert read(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [("[NOWnews今日新聞]記者報導", "TW"), ("据《今日新闻》报道", "CN")],
+)
+def test_an_outlet_named_today_is_not_a_date(text, region):
+    assert read(text, "2025-05-20", region) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("2025年8月–10月出貨", "2025-05-01", [("2025年8月", "2025-08"), ("10月", "2025-10")]),
+        ("7至9月出货", "2025-05-01", [("7", "2025-07"), ("9月", "2025-09")]),
+        ("港府7月至9月的數據", "2025-11-01", [("7月", "2025-07"), ("9月", "2025-09")]),
+        # a year-less range is dated as a whole: 1-10月 near November is this January to October
+        ("1-10月营收", "2025-11-10", [("1", "2025-01"), ("10月", "2025-10")]),
+        ("11月至2月是旺季", "2025-12-01", [("11月", "2025-11"), ("2月", "2026-02")]),
+        ("第三至第四季度", "2025-05-01", [("第三", "2025-Q3"), ("第四季度", "2025-Q4")]),
+    ],
+)
+def test_a_range_of_months_is_one_item_per_end(text, published, expected):
+    assert read(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("黄仁勋月底将访问上海", "2026-01-16", [("月底", "2026-01")]),
+        ("部分型號售價已由月初約2.5萬元跌至2.3萬元", "2025-12-15", [("月初", "2025-12")]),
+        ("每月底结算", "2026-01-16", []),
+        ("三个月中有两个月亏损", "2026-01-16", []),
+    ],
+)
+def test_a_bare_month_end_is_in_the_month_of_publication(text, published, expected):
+    assert read(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # 截至 marks the past: the March before publication
+        ("截至3月底,公司累计出货", "2025-02-10", "2024-03"),
+        # a tense marker beats a calendar year written in an earlier sentence
+        ("2026年底产能翻倍。公司预计第3季开始出货", "2025-05-10", "2025-Q3"),
+        ("2024年营收大增。该公司已于第3季完成交付", "2025-05-10", "2024-Q3"),
+        # the first marker is the clause's own tense: 将在截至4月27日 is still to come
+        ("将在截至4月27日的财年计提费用", "2025-04-16", "2025-04-27"),
+    ],
+)
+def test_a_tense_marked_yearless_date_takes_the_nearest_year_on_its_side(text, published, expected):
+    assert read(text, published)[-1][1] == expected
+
+
+def test_a_year_written_in_the_same_sentence_still_lends_to_a_tense_marked_date():
+    assert [
+        v for _, v in read("昇腾950PR将于2026年第一季度推出,950DT则计划在四季度推出", "2025-09-20")
+    ] == [
+        "2026-Q1",
+        "2026-Q4",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("明年,公司计划在下半年推出", "2025-12-20", ["2026", "2026-H2"]),
+        ("去年3月推出,6月开始出货", "2026-01-10", ["2025-03", "2025-06"]),
+        ("預計明年第一季起量產,第二季放量", "2025-11-07", ["2026-Q1", "2026-Q2"]),
+        # 明年1月下旬 dates a month; the quarter reported then is the one nearest publication
+        ("廣達預計明年1月下旬舉行法說會,公布第四季財報", "2025-12-11", ["2026-01", "2025-Q4"]),
+    ],
+)
+def test_a_relative_year_said_with_a_period_lends_only_to_periods_of_that_kind(
+    text, published, expected
+):
+    assert [value for _, value in read(text, published, "TW")] == expected

@@ -17,18 +17,13 @@ match rather than as a look-behind at every position.
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.assets import models_dir
 from pipeline.facts.hits import ChipHit
-
-MODELS_DIR = models_dir()
-CATALOG_PATH = MODELS_DIR / "chips.jsonl"
-CONTEXT_PATH = MODELS_DIR / "chip_context.json"
+from pipeline.rules import load_rules
 
 # A code must not run on into more Latin letters or digits (H20 inside H200 or
 # H20E), except into the name of the system or form factor that carries it.
@@ -103,13 +98,9 @@ def _words(words: list[str]) -> re.Pattern[str]:
 
 @cache
 def _rules() -> _Rules:
-    entries = [
-        json.loads(line)
-        for line in CATALOG_PATH.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    entries = load_rules("chips.jsonl")
     names = {alias: e for e in entries for alias in [e["model"], *e["aliases"]]}
-    context = json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
+    context = load_rules("chip_context.json")
     families = tuple(
         _Family(
             vendor=f["vendor"],

@@ -78,7 +78,7 @@ def prices_component(doc: Doc) -> Doc:
 
 @Language.component("chipwire_dates")
 def dates_component(doc: Doc) -> Doc:
-    _keep(doc, "dates", find_dates(_text(doc), doc._.published))
+    _keep(doc, "dates", find_dates(_text(doc), doc._.published, doc._.region))
     return doc
 
 

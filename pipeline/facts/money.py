@@ -8,16 +8,15 @@ words themselves live in models/money.json so that editors can extend them.
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from pipeline.assets import models_dir
 from pipeline.facts.hits import MoneyHit
 from pipeline.numerals import NUMBER_PATTERN, NUMBER_START_CHARS, parse_number_range, scaled
+from pipeline.rules import load_rules
 
-_LEXICON = json.loads((models_dir() / "money.json").read_text(encoding="utf-8"))
+_LEXICON = load_rules("money.json")
 _DEFAULT_REGION = "CN"
 _UNIT_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "兆": 10**12}
 # 几 in 二十几万 is an unknown digit (1..9) in the place below the last unit written.

@@ -13,16 +13,13 @@ models/price_context.json.
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.assets import models_dir
 from pipeline.facts.hits import ChipHit, MoneyHit, PriceHit
-
-CONTEXT_PATH = models_dir() / "price_context.json"
+from pipeline.rules import load_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +48,7 @@ class _Lexicon:
 
 @cache
 def _lexicon() -> _Lexicon:
-    data = json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
+    data = load_rules("price_context.json")
 
     def compile_(pattern: str) -> re.Pattern[str]:
         return re.compile(pattern, re.IGNORECASE)

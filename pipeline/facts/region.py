@@ -8,14 +8,13 @@ in models/region.json.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from urllib.parse import urlsplit
 
-from pipeline.assets import models_dir
+from pipeline.rules import load_rules
 
-_RULES = json.loads((models_dir() / "region.json").read_text(encoding="utf-8"))
+_RULES = load_rules("region.json")
 _DEFAULT: str = _RULES["default"]
 _HINT_REGION = {word: region for region, words in _RULES["text_hints"].items() for word in words}
 _HINT_RE = re.compile("|".join(re.escape(w) for w in sorted(_HINT_REGION, key=len, reverse=True)))
