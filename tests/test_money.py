@@ -4,6 +4,7 @@ from time import perf_counter
 import pytest
 from seed_gold import SEED_GOLD
 
+from pipeline.facts.extract import extract_record
 from pipeline.facts.money import find_money
 from pipeline.normalize import normalize
 
@@ -343,4 +344,158 @@ def test_a_qualifier_between_currency_and_number_is_part_of_the_amount() -> None
     assert found("8卡机月租约4.2万元,折合人民币约3.85万元", region="HK") == [
         ("约4.2万元", "HKD", 42000, 42000, "approx"),
         ("人民币约3.85万元", "CNY", 38500, 38500, "approx"),
+    ]
+
+
+def extracted_money(text: str, url: str | None) -> list[tuple[str, str, float, float]]:
+    """(original span, currency, low, high) of every amount, through the whole extractor."""
+    record = extract_record({"id": "t", "text": text, "published": "2025-11-20", "url": url})
+    return [(m["text"], m["currency"], m["low"], m["high"]) for m in record["money"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        (
+            "中芯国际港股收涨5%,港交所数据显示成交额32亿元,港股通净买入4亿港元。",
+            "https://www.stcn.com/article/detail/1",
+        ),
+        ("小米集团港股收涨3%,公司第三季度营收1131亿元,恒指上涨1%。", None),
+        ("小米集團港股收漲3%,港交所資料顯示公司營收1131億元,芯片業務增長。", None),
+        (
+            "台積電第三季營收新台幣9899億元,淨利4523億元,芯片需求強勁,新台幣升值。",
+            "https://www.sohu.com/a/1",
+        ),
+    ],
+)
+def test_a_bare_yuan_in_mainland_text_about_another_market_stays_cny(
+    text: str, url: str | None
+) -> None:
+    bare = [m for m in extracted_money(text, url) if m[0].endswith(("亿元", "億元"))]
+    bare = [m for m in bare if "台" not in m[0]]
+    assert bare and {m[1] for m in bare} == {"CNY"}
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "currency"),
+    [
+        ("台積電第三季營收9899億元,晶片需求強勁。", "https://money.udn.com/money/story/1", "TWD"),
+        ("聯想集團上季純利3.4億元,按年增長。", "https://inews.hket.com/article/1", "HKD"),
+        ("輝達供應鏈廠商營收達320億元,伺服器與資料中心需求強勁,軟體營收亦增。", None, "TWD"),
+        ("聯想集團純利按年升22%至3.4億元,伺服器及晶片業務按季增長,港元走強。", None, "HKD"),
+    ],
+)
+def test_a_bare_yuan_takes_the_outlets_currency(text: str, url: str | None, currency: str) -> None:
+    assert [m[1] for m in extracted_money(text, url)] == [currency]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("显卡海外售价168400$,折合人民币约120万元", "168400$", 168400),
+        ("該卡在美國售價1,599$起", "1,599$", 1599),
+        ("单卡报价 2.5万$,供不应求", "2.5万$", 25000),
+    ],
+)
+def test_a_dollar_sign_after_the_number_is_usd(text: str, span: str, value: float) -> None:
+    first = find_money(normalize(text).text)[0]
+    assert (normalize(text).text[first.start : first.end], first.currency, first.low) == (
+        normalize(span).text,
+        "USD",
+        value,
+    )
+
+
+def test_a_dollar_sign_after_a_number_does_not_swallow_the_next_amount() -> None:
+    assert [h[:4] for h in found("租金$2-$3/小时")] == [("$2-$3", "USD", 2, 3)]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("公司每股亏损 – 1.27 元,去年同期为盈利", "– 1.27 元", -1.27),
+        ("每股盈餘 – 0.85 元,連續兩季虧損", "– 0.85 元", -0.85),
+        ("歸屬股東淨利為 - 3.2 億元", "- 3.2 億元", -3.2e8),
+        ("經營現金流 –1.5億港元", "–1.5億港元", -1.5e8),
+        ("净利润-1.13亿元", "-1.13亿元", -1.13e8),
+    ],
+)
+def test_a_minus_sign_before_an_amount_makes_it_negative(
+    text: str, span: str, value: float
+) -> None:
+    norm = normalize(text)
+    [hit] = find_money(norm.text, "TW" if "盈餘" in text else "CN")
+    start, end = norm.to_original(hit.start, hit.end)
+    assert (text[start:end], hit.low, hit.high) == (
+        span,
+        pytest.approx(value),
+        pytest.approx(value),
+    )
+
+
+def test_a_loss_in_words_stays_positive() -> None:
+    assert [h[2] for h in found("公司亏损3亿元,去年同期亏损 2 亿元")] == [3e8, 2e8]
+
+
+def test_a_dash_between_two_amounts_is_a_range_not_a_minus() -> None:
+    assert [h[:4] for h in found("报价1.2万元 – 1.5万元")] == [
+        ("1.2万元 – 1.5万元", "CNY", 12000, 15000)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "low", "high"),
+    [
+        ("全国算力市场规模达5700 多亿元", "5700 多亿元", 5.7e11, 5.7e11),
+        ("該公司營收三百 多億元", "三百 多億元", 3e10, 3e10),
+        ("投資 200 餘萬港元", "200 餘萬港元", 2e6, 2e6),
+    ],
+)
+def test_more_than_after_a_space_belongs_to_the_amount(
+    text: str, span: str, low: float, high: float
+) -> None:
+    norm = normalize(text)
+    [hit] = find_money(norm.text, "HK")
+    start, end = norm.to_original(hit.start, hit.end)
+    assert (text[start:end], hit.low, hit.high, hit.qualifier) == (span, low, high, "over")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("全球AI晶片市場規模上看三點三四兆美元", 3.34e12),
+        ("台积电市值达二点七八兆元", 2.78e12),
+        ("鸿海营收一點五六兆元", 1.56e12),
+        ("营收达三四万亿元", None),
+    ],
+)
+def test_digits_after_a_decimal_point_are_one_number_not_a_range(
+    text: str, value: float | None
+) -> None:
+    [hit] = find_money(normalize(text).text, "TW")
+    if value is None:  # before a decimal point two digits still say "three or four"
+        assert (hit.low, hit.high) == (3e12, 4e12)
+    else:
+        assert (hit.low, hit.high) == (pytest.approx(value), pytest.approx(value))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(百万元) 2024年 2025年\n营业收入 1,234 2,345",
+        "（百萬元） 2024年 2025年\n營業收入 1,234 2,345",
+        "單位：百萬元\n營收 1,234",
+        "(单位:千元)\n净利润 8,765",
+        "（新台幣百萬元）\n營收 1,234",
+        "(百萬港元)\n收入 1,234",
+    ],
+)
+def test_a_unit_header_is_not_an_amount(text: str) -> None:
+    assert find_money(normalize(text).text) == []
+
+
+def test_an_amount_of_a_round_place_value_is_still_money() -> None:
+    assert [h[:3] for h in found("该项目年薪百万元,研发投入超过千亿元")] == [
+        ("百万元", "CNY", 1e6),
+        ("超过千亿元", "CNY", 1e11),
     ]

@@ -38,30 +38,43 @@ _UNITS = "".join(_UNIT_VALUES)
 
 
 def _currency_suffix(name: str) -> str:
+    """A currency word after the number, or a sign (168400$) that does not open the next amount."""
     words = _alternation([*_LEXICON["currency_suffixes"], *_LEXICON["bare_yuan"]])
-    return f"(?P<{name}>{words}){_not_before(_LEXICON['currency_suffix_not_before'])}"
+    signs = _alternation(_LEXICON["currency_signs_after"])
+    return (
+        f"(?P<{name}>(?:{words}){_not_before(_LEXICON['currency_suffix_not_before'])}"
+        f"|(?:{signs})(?! ?[0-9]))"
+    )
+
+
+def _currency_prefix(name: str) -> str:
+    words = _alternation(_LEXICON["currency_prefixes"])
+    return f"(?P<{name}>{words}|{_alternation(_LEXICON['yen_sign'])})"
 
 
 def _endpoint_pattern(i: int) -> str:
-    """One end of an amount: a number, then 多/余/几 and the units after them."""
+    """One end of an amount: a number, then 多/余/几 (5700 多亿) and the units after them."""
     infixes = _alternation(_LEXICON["qualifier_infixes"])
-    return f"(?P<n{i}>{NUMBER_PATTERN})(?:(?P<infix{i}>{infixes})(?P<unit{i}>[{_UNITS}]*))?"
+    return f"(?P<n{i}>{NUMBER_PATTERN})(?: ?(?P<infix{i}>{infixes})(?P<unit{i}>[{_UNITS}]*))?"
 
 
+_MINUS_SIGNS = "".join(_LEXICON["minus_signs"])
 _FIRST_CHARS = {
     w[0] for key in ("qualifier_prefixes", "currency_prefixes", "yen_sign") for w in _LEXICON[key]
 }
 _AMOUNT_RE = re.compile(
     # Checking the first character up front lets the engine skip most positions at once.
-    f"(?=[{re.escape(''.join(sorted(_FIRST_CHARS)) + NUMBER_START_CHARS + '-−')}])"
+    f"(?=[{re.escape(''.join(sorted(_FIRST_CHARS)) + NUMBER_START_CHARS + _MINUS_SIGNS)}])"
     f"(?P<qpre>{_alternation(_LEXICON['qualifier_prefixes'])})?"
-    f"(?:(?P<cpre>{_alternation(_LEXICON['currency_prefixes'])}"
-    f"|{_alternation(_LEXICON['yen_sign'])}) ?)?"
+    f"(?:{_currency_prefix('cpre')} ?)?"
     # 人民幣約3.85萬元: a qualifier may stand between the currency and the number
     f"(?P<qmid>{_alternation(_LEXICON['qualifier_prefixes'])})?"
-    "(?P<neg>(?<![0-9A-Za-z])[-−])?"
+    # -1.13亿元, and as typeset copy writes it: – 1.27 元 (never a list bullet at a line start)
+    f"(?P<neg>(?<![0-9A-Za-z\n])[{re.escape(_MINUS_SIGNS)}](?: (?=[0-9]))?)?"
     f"(?<![0-9A-Za-z.]){_endpoint_pattern(1)}(?: ?{_currency_suffix('c1')})?"
-    f"(?: ?(?P<sep>{_alternation(_LEXICON['range_separators'])}) ?{_endpoint_pattern(2)})?"
+    # ¥18,000-¥25,000: the currency may be written again on the second end
+    f"(?: ?(?P<sep>{_alternation(_LEXICON['range_separators'])}) ?"
+    f"(?:{_currency_prefix('cpre2')} ?)?{_endpoint_pattern(2)})?"
     f"(?: ?(?P<english>{_alternation(_LEXICON['english_multipliers'])})(?![A-Za-z]))?"
     f"(?: ?{_currency_suffix('c2')})?"
     f"(?:(?P<qsuf>{_alternation(_LEXICON['qualifier_suffixes'])})"
@@ -75,9 +88,16 @@ _DECLARATION_RE = re.compile(
     f"|(?P<same>{_alternation(_LEXICON['currency_suffixes'])})?[‧·・,、 ]*"
     rf"{re.escape(_LEXICON['same_below_marker'])})\)"
 )
+_PLACE_WORDS_ONLY = re.compile(f"[{_UNITS}拾佰仟]+")
+_UNIT_HEADER_BEFORE = tuple(_LEXICON["unit_header_before"])
+_UNIT_HEADER_AFTER = tuple(_LEXICON["unit_header_after"])
 _BARE_YUAN = set(_LEXICON["bare_yuan"])
 _YEN = set(_LEXICON["yen_sign"])
-_CURRENCY_WORDS = {**_LEXICON["currency_prefixes"], **_LEXICON["currency_suffixes"]}
+_CURRENCY_WORDS = {
+    **_LEXICON["currency_prefixes"],
+    **_LEXICON["currency_suffixes"],
+    **_LEXICON["currency_signs_after"],
+}
 _ALL_QUALIFIERS = {
     **_LEXICON["qualifier_prefixes"],
     **_LEXICON["qualifier_suffixes"],
@@ -111,8 +131,12 @@ def find_money(text: str, region: str = _DEFAULT_REGION) -> list[MoneyHit]:
     declarations = _declarations(text)
     candidates: list[_Candidate] = []
     for match in _AMOUNT_RE.finditer(text):
-        if _is_word_not_number(text, match) or not (
-            match["cpre"] or match["c1"] or match["c2"] or _next_to_list_separator(text, match)
+        if (
+            _is_word_not_number(text, match)
+            or not (
+                match["cpre"] or match["c1"] or match["c2"] or _next_to_list_separator(text, match)
+            )
+            or _is_unit_header(text, match)
         ):
             continue
         candidates.extend(_candidates(text, match, region))
@@ -129,6 +153,17 @@ def _next_to_list_separator(text: str, match: re.Match[str]) -> bool:
     """Only a number beside 、/和/及 can borrow a currency; dropping the rest early is fast."""
     return text.startswith(_LIST_SEPARATOR_TUPLE, match.end()) or text.endswith(
         _LIST_SEPARATOR_TUPLE, 0, match.start()
+    )
+
+
+def _is_unit_header(text: str, match: re.Match[str]) -> bool:
+    """(百万元) or 单位:千元 over a table names the unit of its cells; it is no amount itself."""
+    if match["n2"] is not None or not _PLACE_WORDS_ONLY.fullmatch(match["n1"]):
+        return False
+    before = text[max(0, match.start() - 8) : match.start()].rstrip()
+    after = text[match.end() : match.end() + 2].lstrip(" ")
+    return before.endswith(_UNIT_HEADER_BEFORE) and (
+        not after or after.startswith(_UNIT_HEADER_AFTER)
     )
 
 
