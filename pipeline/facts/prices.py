@@ -45,6 +45,11 @@ class _Lexicon:
     conversion_before: re.Pattern[str]
     former_latter: dict[str, re.Pattern[str]]
     other_products: re.Pattern[str]
+    share_price: re.Pattern[str]
+    share_price_after: re.Pattern[str]
+    chip_price_words: re.Pattern[str]
+    gpu_class: re.Pattern[str]
+    shared_rate_separator: re.Pattern[str]
     conversion_reach: int
     after_window: int
 
@@ -80,6 +85,11 @@ def _lexicon() -> _Lexicon:
         conversion_before=compile_(data["conversion_before"]),
         former_latter={k: compile_(v) for k, v in data["former_latter"].items()},
         other_products=compile_(data["other_products"]),
+        share_price=compile_(data["share_price"]),
+        share_price_after=compile_(data["share_price_after"]),
+        chip_price_words=compile_(data["chip_price_words"]),
+        gpu_class=compile_(data["gpu_class"]),
+        shared_rate_separator=compile_(data["shared_rate_separator"]),
         conversion_reach=data["conversion_reach"],
         after_window=data["after_window"],
     )
@@ -181,10 +191,18 @@ def _subject(
     in_clause = [c for c in before if c.start >= clause[0]]
     if in_clause:
         return in_clause[-1]
-    named = _distinct_before(chips, paragraph_start, clause[0])
-    for role, pattern in lex.former_latter.items():
-        if len(named) >= 2 and pattern.search(text, clause[0], money.start):
+    # 后者因…较大,按需价格为…135元: the word may open an earlier clause; the nearest one counts
+    words = [
+        (m.start(), role)
+        for role, pattern in lex.former_latter.items()
+        for m in pattern.finditer(text, sentence[0], money.start)
+    ]
+    if words:
+        at, role = max(words)
+        named = _distinct_before(chips, paragraph_start, at)
+        if len(named) >= 2:
             return named[-2] if role == "former" else named[-1]
+    named = _distinct_before(chips, paragraph_start, clause[0])
     after = [c for c in chips if money.end <= c.start and c.end <= clause[1] and candidate(c)]
     if after:
         return after[0]
@@ -262,10 +280,9 @@ def find_prices(text: str, money: list[MoneyHit], chips: list[ChipHit]) -> list[
         if previous and not previous[1] and _converts(lex, text, previous[0], amount):
             previous = (amount, False)  # a conversion of money that is no price
             continue
-        price = _price_one(lex, text, chips, money, amount, bounds)
-        if price is not None:
-            prices.append(price)
-        previous = (amount, price is not None)
+        found = _price_one(lex, text, chips, money, amount, bounds)
+        prices.extend(found)
+        previous = (amount, bool(found))
     return prices
 
 
@@ -284,8 +301,8 @@ def _price_one(
     money: list[MoneyHit],
     amount: MoneyHit,
     bounds: tuple[_Bounds, _Bounds, _Bounds],
-) -> PriceHit | None:
-    """The price `amount` states, or None when it is money of another kind."""
+) -> list[PriceHit]:
+    """The prices `amount` states: none when it is money of another kind, one per chip it prices."""
     sentences, clauses, paragraphs = bounds
     sentence = sentences.around(amount.start)
     clause = clauses.around(amount.start)
@@ -294,24 +311,67 @@ def _price_one(
         or lex.not_price.search(text, clause[0], clause[1])
         or lex.difference_before.search(text, max(sentence[0], amount.start - 8), amount.start)
         or _purchase_total(lex, text, amount, clause)
+        or _share_price(lex, text, amount, sentence)
+        or _names_a_class(lex, text, chips, amount, sentence)
     ):
-        return None
+        return []
     paragraph_start = paragraphs.around(amount.start)[0]
-    chip = _respective(lex, text, chips, money, amount, clauses, sentence) or _subject(
-        lex, text, chips, amount, clauses, sentence, paragraph_start
-    )
+    respective = _respective(lex, text, chips, money, amount, clauses, sentence)
+    chip = respective or _subject(lex, text, chips, amount, clauses, sentence, paragraph_start)
     if chip is None:
-        return None
+        return []
+    picked_one = respective is not None or any(
+        pattern.search(text, sentence[0], amount.start) for pattern in lex.former_latter.values()
+    )
     after = min(clause[1], amount.end + lex.after_window)
     kind, per = _kind_and_per(lex, text, sentence[0], amount, after)
-    return PriceHit(
-        start=amount.start,
-        end=amount.end,
-        chip=chip.model,
-        item=_cue(lex.item, text, sentence[0], amount, after),
-        kind=kind,
-        per=per,
-        currency=amount.currency,
-        low=amount.low,
-        high=amount.high,
-    )
+    item = _cue(lex.item, text, sentence[0], amount, after)
+    return [
+        PriceHit(
+            start=amount.start,
+            end=amount.end,
+            chip=model,
+            item=item,
+            kind=kind,
+            per=per,
+            currency=amount.currency,
+            low=amount.low,
+            high=amount.high,
+        )
+        for model in ([chip.model] if picked_one else _listed_with(lex, text, chips, chip))
+    ]
+
+
+def _share_price(lex: _Lexicon, text: str, amount: MoneyHit, sentence: tuple[int, int]) -> bool:
+    """股价上涨3%,报180.5美元: a share word before the amount, and no chip-price word after it."""
+    if lex.share_price_after.match(text, amount.end):
+        return True
+    ends = [m.end() for m in lex.share_price.finditer(text, sentence[0], amount.start)]
+    return bool(ends) and not lex.chip_price_words.search(text, ends[-1], amount.start)
+
+
+def _names_a_class(
+    lex: _Lexicon, text: str, chips: list[ChipHit], amount: MoneyHit, sentence: tuple[int, int]
+) -> bool:
+    """8GB显存型号的售价约2000元 prices a class of GPU; RTX 5060 8GB版本 is still that chip."""
+    before = [c for c in chips if sentence[0] <= c.start and c.end <= amount.start]
+    lo = before[-1].end if before else sentence[0]
+    found = lex.gpu_class.search(text, lo, amount.start)
+    if found is None:
+        return False
+    return not (before and lex.owns_amount.fullmatch(text, lo, found.start()))
+
+
+def _listed_with(lex: _Lexicon, text: str, chips: list[ChipHit], chip: ChipHit) -> list[str]:
+    """A100/A800等…8-12元/小时: the models of the list the priced chip stands in, in order."""
+    i = chips.index(chip)
+    first = last = i
+    while first > 0 and lex.shared_rate_separator.fullmatch(
+        text, chips[first - 1].end, chips[first].start
+    ):
+        first -= 1
+    while last + 1 < len(chips) and lex.shared_rate_separator.fullmatch(
+        text, chips[last].end, chips[last + 1].start
+    ):
+        last += 1
+    return list(dict.fromkeys(c.model for c in chips[first : last + 1]))
