@@ -487,3 +487,22 @@ def test_an_amount_of_a_round_place_value_is_still_money() -> None:
         ("百万元", "CNY", 1e6),
         ("超过千亿元", "CNY", 1e11),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "currency"),
+    [
+        ("H200单卡价格已从8月高峰的人民币32万元,跌至目前的22万至24万元", "TW", "CNY"),
+        ("單卡價格由港元3萬元回落至2.5萬元", "CN", "HKD"),
+        ("售價從新台幣15萬元降到11萬元", "HK", "TWD"),
+    ],
+)
+def test_the_to_end_of_a_from_to_pair_takes_the_from_currency(
+    text: str, region: str, currency: str
+) -> None:
+    assert [h.currency for h in find_money(normalize(text).text, region)] == [currency] * 2
+
+
+def test_a_bare_yuan_after_an_amount_not_in_a_from_to_pair_keeps_the_region() -> None:
+    text = normalize("營收人民幣32億元,淨利則為5億元").text
+    assert [h.currency for h in find_money(text, "TW")] == ["CNY", "TWD"]

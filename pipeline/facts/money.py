@@ -108,6 +108,8 @@ _LIST_SEPARATOR_TUPLE = tuple(
     _LIST_SEPARATORS | {f" {w}" for w in _LIST_SEPARATORS} | {f"{w} " for w in _LIST_SEPARATORS}
 )
 _LIST_END = tuple(_LEXICON["list_item_terminators"])
+_FROM_TO_GAP = re.compile(_LEXICON["from_to"]["gap"])
+_FROM_BEFORE = re.compile(_LEXICON["from_to"]["from_before"])
 _DAY_SUFFIXES = set(_LEXICON["day_suffixes"])
 _CURRENCY_SCALES: dict[str, float] = _LEXICON["currency_scales"]
 _NOT_AFTER_CHINESE_NUMBER = set(_LEXICON["not_after_chinese_number"])
@@ -142,6 +144,7 @@ def find_money(text: str, region: str = _DEFAULT_REGION) -> list[MoneyHit]:
         candidates.extend(_candidates(text, match, region))
     _resolve_bare_yuan(text, candidates, declarations, region)
     _carry_over_lists(text, candidates)
+    _carry_over_from_to(text, candidates)
     return [
         MoneyHit(c.start, c.end, c.currency, c.low, c.high, c.qualifier)
         for c in candidates
@@ -338,6 +341,21 @@ def _carry_over_lists(text: str, candidates: list[_Candidate]) -> None:
             and text.startswith(_LIST_END, right.end)
         ):
             # a written currency beats the outlet's default for a bare 元 in its list
+            right.currency, right.bare_yuan = left.currency, False
+
+
+def _carry_over_from_to(text: str, candidates: list[_Candidate]) -> None:
+    """从人民币32万元跌至22万至24万元: the "to" end of a from-to pair is in the "from" currency."""
+    for left, right in zip(candidates[:-1], candidates[1:], strict=True):
+        if (
+            right.bare_yuan
+            and left.currency
+            and not left.bare_yuan
+            and _FROM_TO_GAP.fullmatch(text, left.end, right.start)
+            and _FROM_BEFORE.search(
+                text, max(0, left.start - _LEXICON["from_to"]["reach"]), left.start
+            )
+        ):
             right.currency, right.bare_yuan = left.currency, False
 
 
