@@ -506,3 +506,44 @@ def test_the_to_end_of_a_from_to_pair_takes_the_from_currency(
 def test_a_bare_yuan_after_an_amount_not_in_a_from_to_pair_keeps_the_region() -> None:
     text = normalize("營收人民幣32億元,淨利則為5億元").text
     assert [h.currency for h in find_money(text, "TW")] == ["CNY", "TWD"]
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "span", "value"),
+    [
+        ("該公司每股虧損 –US$0.32,去年同期轉盈", "TW", "–US$0.32", -0.32),
+        ("每股盈餘為-NT$1.2", "TW", "-NT$1.2", -1.2),
+        ("經營現金流 -HK$3億", "HK", "-HK$3億", -3e8),
+    ],
+)
+def test_a_minus_before_the_currency_sign_makes_the_amount_negative(
+    text: str, region: str, span: str, value: float
+) -> None:
+    norm = normalize(text)
+    [hit] = find_money(norm.text, region)
+    start, end = norm.to_original(hit.start, hit.end)
+    assert (text[start:end], hit.low) == (span, pytest.approx(value))
+
+
+def test_a_dash_and_space_opening_a_line_is_a_bullet_not_a_minus() -> None:
+    assert [h[:3] for h in found("计划如下:\n- 3亿元用于研发\n- 2亿元用于扩产")] == [
+        ("3亿元", "CNY", 3e8),
+        ("2亿元", "CNY", 2e8),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "qualifier"),
+    [
+        ("净利润近 5700 亿元", "近 5700 亿元", "approx"),
+        ("營收超過 300 萬美元", "超過 300 萬美元", "over"),
+        ("人民幣約 3.85 萬元", "人民幣約 3.85 萬元", "approx"),
+    ],
+)
+def test_a_qualifier_spaced_from_the_number_still_belongs_to_the_span(
+    text: str, span: str, qualifier: str
+) -> None:
+    norm = normalize(text)
+    [hit] = find_money(norm.text)
+    start, end = norm.to_original(hit.start, hit.end)
+    assert (text[start:end], hit.qualifier) == (span, qualifier)

@@ -59,18 +59,28 @@ def _endpoint_pattern(i: int) -> str:
 
 
 _MINUS_SIGNS = "".join(_LEXICON["minus_signs"])
+
+
+def _minus(name: str) -> str:
+    """-1.13亿元, –US$0.32, and as typeset copy writes it: – 1.27 元.
+
+    A dash and a space opening a line is a list bullet, not a minus.
+    """
+    sign = f"[{re.escape(_MINUS_SIGNS)}]"
+    return f"(?P<{name}>(?<=[^0-9A-Za-z\n]){sign} (?=[0-9])|(?<![0-9A-Za-z]){sign})"
+
+
 _FIRST_CHARS = {
     w[0] for key in ("qualifier_prefixes", "currency_prefixes", "yen_sign") for w in _LEXICON[key]
 }
 _AMOUNT_RE = re.compile(
     # Checking the first character up front lets the engine skip most positions at once.
     f"(?=[{re.escape(''.join(sorted(_FIRST_CHARS)) + NUMBER_START_CHARS + _MINUS_SIGNS)}])"
-    f"(?P<qpre>{_alternation(_LEXICON['qualifier_prefixes'])})?"
-    f"(?:{_currency_prefix('cpre')} ?)?"
+    f"(?P<qpre>(?:{_alternation(_LEXICON['qualifier_prefixes'])}) ?)?"
+    f"(?:{_minus('neg0')}?{_currency_prefix('cpre')} ?)?"
     # 人民幣約3.85萬元: a qualifier may stand between the currency and the number
-    f"(?P<qmid>{_alternation(_LEXICON['qualifier_prefixes'])})?"
-    # -1.13亿元, and as typeset copy writes it: – 1.27 元 (never a list bullet at a line start)
-    f"(?P<neg>(?<![0-9A-Za-z\n])[{re.escape(_MINUS_SIGNS)}](?: (?=[0-9]))?)?"
+    f"(?P<qmid>(?:{_alternation(_LEXICON['qualifier_prefixes'])}) ?)?"
+    f"{_minus('neg')}?"
     f"(?<![0-9A-Za-z.]){_endpoint_pattern(1)}(?: ?{_currency_suffix('c1')})?"
     # ¥18,000-¥25,000: the currency may be written again on the second end
     f"(?: ?(?P<sep>{_alternation(_LEXICON['range_separators'])}) ?"
@@ -188,7 +198,7 @@ def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate
     english = _LEXICON["english_multipliers"].get(match["english"] or "", 1)
     factor = scaled(english, _CURRENCY_SCALES.get(suffix, 1))  # 3.92美仙 is 0.0392 USD
     low, high = _endpoint(match, 1)
-    if match["neg"]:
+    if match["neg"] or match["neg0"]:
         low, high = -high, -low
     prefix = _currency_of(match["cpre"], region)
     qpre = match["qpre"] if start == match.start() else None
@@ -245,7 +255,7 @@ def _start_and_verb(text: str, match: re.Match[str]) -> tuple[int, str | None]:
 
 def _qualifier(*words: str | None, default: str | None) -> str | None:
     """The first qualifier word written wins; a verb's counts only when there is none."""
-    return next((_ALL_QUALIFIERS[w] for w in words if w), default)
+    return next((_ALL_QUALIFIERS[w.strip()] for w in words if w), default)
 
 
 def _endpoint(match: re.Match[str], i: int) -> tuple[float, float]:
