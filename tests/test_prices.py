@@ -427,3 +427,22 @@ def test_former_or_latter_in_an_earlier_clause_picks_one_chip_of_the_pair(
     text: str, url: str | None, chip: str
 ) -> None:
     assert [p[1] for p in priced(text, url)] == [chip]
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "expected"),
+    [
+        ("深水埗RTX 5090 由 HK$38,000 跌至 HK$28,000。", "https://unwire.hk/a/1", [38000, 28000]),
+        ("RTX 5090的报价从3.5万元降至2.6万元。", None, [35000, 26000]),
+        ("輝達RTX 5090由新台幣15萬元跌至11萬元。", "https://technews.tw/a/1", [150000, 110000]),
+    ],
+)
+def test_from_x_falling_to_y_is_two_prices_in_every_region(
+    text: str, url: str | None, expected: list[float]
+) -> None:
+    assert [(p[1], p[5]) for p in priced(text, url)] == [("RTX 5090", v) for v in expected]
+
+
+def test_earnings_per_share_near_a_chip_is_not_a_price() -> None:
+    text = "創意電子EPS達12.5元,受惠輝達GB200晶片熱賣。"
+    assert priced(text, "https://money.udn.com/a/1") == []
