@@ -267,3 +267,15 @@ def test_a_code_two_vendors_share_goes_to_the_vendor_its_paragraph_names() -> No
     assert (hit.vendor, hit.model) == ("Enflame", "L600")
     [hit] = find_chips("英伟达L40S与L20并列")[:1]
     assert hit.vendor == "NVIDIA"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("华为昇腾910B3与910B4已批量交付。", ["Ascend 910B3", "Ascend 910B4"]),
+        ("沐曦曦思N260推理卡與曦雲C600同台。", ["N260", "C600"]),
+        ("平头哥真武810E芯片亮相,性能对标H20。", ["真武810E", "H20"]),
+    ],
+)
+def test_domestic_families_name_their_variants(text: str, expected: list[str]) -> None:
+    assert normalized_models(text) == expected
