@@ -48,8 +48,10 @@ def _currency_suffix(name: str) -> str:
 
 
 def _currency_prefix(name: str) -> str:
-    words = _alternation(_LEXICON["currency_prefixes"])
-    return f"(?P<{name}>{words}|{_alternation(_LEXICON['yen_sign'])})"
+    """A currency before the number; the lookahead on first characters keeps failing tries cheap."""
+    words = [*_LEXICON["currency_prefixes"], *_LEXICON["yen_sign"]]
+    first = re.escape("".join(sorted({w[0] for w in words})))
+    return f"(?=[{first}])(?P<{name}>{_alternation(words)})"
 
 
 def _endpoint_pattern(i: int) -> str:
@@ -67,7 +69,8 @@ def _minus(name: str) -> str:
     A dash and a space opening a line is a list bullet, not a minus.
     """
     sign = f"[{re.escape(_MINUS_SIGNS)}]"
-    return f"(?P<{name}>(?<=[^0-9A-Za-z\n]){sign} (?=[0-9])|(?<![0-9A-Za-z]){sign})"
+    # the sign comes first so that the scan fails at once on every other character
+    return f"(?P<{name}>{sign}(?:(?<=[^0-9A-Za-z\n].) (?=[0-9])|(?<![0-9A-Za-z].)))"
 
 
 _FIRST_CHARS = {
@@ -77,7 +80,7 @@ _AMOUNT_RE = re.compile(
     # Checking the first character up front lets the engine skip most positions at once.
     f"(?=[{re.escape(''.join(sorted(_FIRST_CHARS)) + NUMBER_START_CHARS + _MINUS_SIGNS)}])"
     f"(?P<qpre>(?:{_alternation(_LEXICON['qualifier_prefixes'])}) ?)?"
-    f"(?:{_minus('neg0')}?{_currency_prefix('cpre')} ?)?"
+    f"(?:{_currency_prefix('cpre')} ?)?"
     # 人民幣約3.85萬元: a qualifier may stand between the currency and the number
     f"(?P<qmid>(?:{_alternation(_LEXICON['qualifier_prefixes'])}) ?)?"
     f"{_minus('neg')}?"
@@ -198,7 +201,13 @@ def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate
     english = _LEXICON["english_multipliers"].get(match["english"] or "", 1)
     factor = scaled(english, _CURRENCY_SCALES.get(suffix, 1))  # 3.92美仙 is 0.0392 USD
     low, high = _endpoint(match, 1)
-    if match["neg"] or match["neg0"]:
+    if match["cpre"] and start == match.start():
+        # –US$0.32: a minus before the currency sign; checked here, as a regex group it
+        # would be tried at every position of every text
+        start, negative = _minus_before(text, start)
+    else:
+        negative = False
+    if match["neg"] or negative:
         low, high = -high, -low
     prefix = _currency_of(match["cpre"], region)
     qpre = match["qpre"] if start == match.start() else None
@@ -237,6 +246,19 @@ def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate
             _is_bare(suffix, prefix),
         )
     ]
+
+
+def _minus_before(text: str, start: int) -> tuple[int, bool]:
+    """Where the span starts if a minus (–US$, or – US$ after a space) stands before `start`."""
+    for width in (1, 2):
+        sign = start - width
+        if sign < 0 or text[sign] not in _MINUS_SIGNS or text[sign + 1 : start].strip():
+            continue
+        before = text[sign - 1] if sign else ""
+        if before.isascii() and before.isalnum() or (width == 2 and before in ("", "\n")):
+            continue
+        return sign, True
+    return start, False
 
 
 def _start_and_verb(text: str, match: re.Match[str]) -> tuple[int, str | None]:

@@ -23,6 +23,7 @@ from pipeline.assets import models_dir
 from pipeline.facts.hits import ChipHit, MoneyHit, PriceHit
 
 CONTEXT_PATH = models_dir() / "price_context.json"
+_LIST_GAP_MAX = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +44,13 @@ class _Lexicon:
     per: dict[str, re.Pattern[str]]
     contract_term: dict[str, re.Pattern[str]]
     conversion_before: re.Pattern[str]
-    former_latter: dict[str, re.Pattern[str]]
+    former_latter: re.Pattern[str]  # one group per role, named "former" or "latter"
     other_products: re.Pattern[str]
     share_price: re.Pattern[str]
+    gpu_class: re.Pattern[str]
+    gpu_class_by_memory: re.Pattern[str]
     share_price_after: re.Pattern[str]
     chip_price_words: re.Pattern[str]
-    gpu_class: re.Pattern[str]
     shared_rate_separator: re.Pattern[str]
     conversion_reach: int
     after_window: int
@@ -66,7 +68,8 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         sentence_end=re.compile(f"[{sentence}]"),
         # a comma or colon between digits is a separator (1万6,499元, 10:30), not a clause end
-        clause_end=re.compile(f"[{sentence}]|(?<![0-9])[{clause}]|[{clause}](?![0-9])"),
+        # (the delimiter comes first: a look-behind opening a branch is tried at every position)
+        clause_end=re.compile(f"[{sentence}]|[{clause}](?:(?<![0-9].)|(?![0-9]))"),
         price_cue=compile_(data["price_cue"]),
         not_price=compile_(data["not_price"]),
         difference_before=compile_(data["difference_before"]),
@@ -83,13 +86,18 @@ def _lexicon() -> _Lexicon:
         per={k: compile_(v) for k, v in data["per"].items()},
         contract_term={k: compile_(v) for k, v in data["contract_term"].items()},
         conversion_before=compile_(data["conversion_before"]),
-        former_latter={k: compile_(v) for k, v in data["former_latter"].items()},
+        former_latter=re.compile(
+            "|".join(f"(?P<{role}>{word})" for role, word in data["former_latter"].items())
+        ),
         other_products=compile_(data["other_products"]),
-        share_price=compile_(data["share_price"]),
-        share_price_after=compile_(data["share_price_after"]),
-        chip_price_words=compile_(data["chip_price_words"]),
-        gpu_class=compile_(data["gpu_class"]),
-        shared_rate_separator=compile_(data["shared_rate_separator"]),
+        # case-sensitive: these scan whole texts, and re is several times slower ignoring case
+        # separate patterns: re scans an alternation of them three times slower than each alone
+        share_price=re.compile(data["share_price"]),
+        gpu_class=re.compile(data["gpu_class"]),
+        gpu_class_by_memory=re.compile(data["gpu_class_by_memory"]),
+        share_price_after=re.compile(data["share_price_after"]),
+        chip_price_words=re.compile(data["chip_price_words"]),
+        shared_rate_separator=re.compile(data["shared_rate_separator"]),
         conversion_reach=data["conversion_reach"],
         after_window=data["after_window"],
     )
@@ -192,16 +200,11 @@ def _subject(
     if in_clause:
         return in_clause[-1]
     # 后者因…较大,按需价格为…135元: the word may open an earlier clause; the nearest one counts
-    words = [
-        (m.start(), role)
-        for role, pattern in lex.former_latter.items()
-        for m in pattern.finditer(text, sentence[0], money.start)
-    ]
+    words = list(lex.former_latter.finditer(text, sentence[0], money.start))
     if words:
-        at, role = max(words)
-        named = _distinct_before(chips, paragraph_start, at)
+        named = _distinct_before(chips, paragraph_start, words[-1].start())
         if len(named) >= 2:
-            return named[-2] if role == "former" else named[-1]
+            return named[-2] if words[-1].lastgroup == "former" else named[-1]
     named = _distinct_before(chips, paragraph_start, clause[0])
     after = [c for c in chips if money.end <= c.start and c.end <= clause[1] and candidate(c)]
     if after:
@@ -274,13 +277,14 @@ def find_prices(text: str, money: list[MoneyHit], chips: list[ChipHit]) -> list[
     clauses = _bounds(text, lex.clause_end)
     paragraphs = _bounds(text, re.compile("\n"))
     bounds = (sentences, clauses, paragraphs)
+    lists = _chip_lists(lex, text, chips)
     prices: list[PriceHit] = []
     previous: tuple[MoneyHit, bool] | None = None  # the last amount, and whether it was a price
     for amount in money:
         if previous and not previous[1] and _converts(lex, text, previous[0], amount):
             previous = (amount, False)  # a conversion of money that is no price
             continue
-        found = _price_one(lex, text, chips, money, amount, bounds)
+        found = _price_one(lex, text, chips, money, amount, bounds, lists)
         prices.extend(found)
         previous = (amount, bool(found))
     return prices
@@ -301,6 +305,7 @@ def _price_one(
     money: list[MoneyHit],
     amount: MoneyHit,
     bounds: tuple[_Bounds, _Bounds, _Bounds],
+    lists: dict[int, list[str]],
 ) -> list[PriceHit]:
     """The prices `amount` states: none when it is money of another kind, one per chip it prices."""
     sentences, clauses, paragraphs = bounds
@@ -311,18 +316,18 @@ def _price_one(
         or lex.not_price.search(text, clause[0], clause[1])
         or lex.difference_before.search(text, max(sentence[0], amount.start - 8), amount.start)
         or _purchase_total(lex, text, amount, clause)
-        or _share_price(lex, text, amount, sentence)
-        or _names_a_class(lex, text, chips, amount, sentence)
     ):
         return []
     paragraph_start = paragraphs.around(amount.start)[0]
     respective = _respective(lex, text, chips, money, amount, clauses, sentence)
     chip = respective or _subject(lex, text, chips, amount, clauses, sentence, paragraph_start)
-    if chip is None:
+    if chip is None or _not_a_chip_price(lex, text, chips, amount, sentence):
         return []
-    picked_one = respective is not None or any(
-        pattern.search(text, sentence[0], amount.start) for pattern in lex.former_latter.values()
-    )
+    listed = lists.get(chip.start, [chip.model])
+    if len(listed) > 1 and (
+        respective is not None or lex.former_latter.search(text, sentence[0], amount.start)
+    ):
+        listed = [chip.model]
     after = min(clause[1], amount.end + lex.after_window)
     kind, per = _kind_and_per(lex, text, sentence[0], amount, after)
     item = _cue(lex.item, text, sentence[0], amount, after)
@@ -338,40 +343,68 @@ def _price_one(
             low=amount.low,
             high=amount.high,
         )
-        for model in ([chip.model] if picked_one else _listed_with(lex, text, chips, chip))
+        for model in listed
     ]
 
 
-def _share_price(lex: _Lexicon, text: str, amount: MoneyHit, sentence: tuple[int, int]) -> bool:
-    """股价上涨3%,报180.5美元: a share word before the amount, and no chip-price word after it."""
-    if lex.share_price_after.match(text, amount.end):
-        return True
-    ends = [m.end() for m in lex.share_price.finditer(text, sentence[0], amount.start)]
-    return bool(ends) and not lex.chip_price_words.search(text, ends[-1], amount.start)
-
-
-def _names_a_class(
+def _not_a_chip_price(
     lex: _Lexicon, text: str, chips: list[ChipHit], amount: MoneyHit, sentence: tuple[int, int]
 ) -> bool:
-    """8GB显存型号的售价约2000元 prices a class of GPU; RTX 5060 8GB版本 is still that chip."""
+    """A share price, or the rate of a class of GPU, though a chip is named nearby.
+
+    股价上涨3%,报180.5美元: a share word before the amount with no chip-price word
+    after it. 8GB显存型号的售价约2000元: a class between the last chip and the amount,
+    unless it follows that chip directly (RTX 5060 8GB版本 is still that chip).
+    """
+    if lex.share_price_after.match(text, amount.end):
+        return True
+    lo, hi = sentence[0], amount.start
+    shares = [m.end() for m in lex.share_price.finditer(text, lo, hi)]
+    if shares and not lex.chip_price_words.search(text, shares[-1], hi):
+        return True
+    classes = [m.start() for m in lex.gpu_class.finditer(text, lo, hi)]
+    classes += [
+        _memory_class_start(text, m) for m in lex.gpu_class_by_memory.finditer(text, lo, hi)
+    ]
+    classes = sorted(start for start in classes if start is not None)
+    if not classes:
+        return False
     before = [c for c in chips if sentence[0] <= c.start and c.end <= amount.start]
     lo = before[-1].end if before else sentence[0]
-    found = lex.gpu_class.search(text, lo, amount.start)
-    if found is None:
-        return False
-    return not (before and lex.owns_amount.fullmatch(text, lo, found.start()))
+    after_chip = [start for start in classes if start >= lo]
+    return bool(after_chip) and not (before and lex.owns_amount.fullmatch(text, lo, after_chip[0]))
 
 
-def _listed_with(lex: _Lexicon, text: str, chips: list[ChipHit], chip: ChipHit) -> list[str]:
-    """A100/A800等…8-12元/小时: the models of the list the priced chip stands in, in order."""
-    i = chips.index(chip)
-    first = last = i
-    while first > 0 and lex.shared_rate_separator.fullmatch(
-        text, chips[first - 1].end, chips[first].start
-    ):
-        first -= 1
-    while last + 1 < len(chips) and lex.shared_rate_separator.fullmatch(
-        text, chips[last].end, chips[last + 1].start
-    ):
-        last += 1
-    return list(dict.fromkeys(c.model for c in chips[first : last + 1]))
+def _memory_class_start(text: str, cue: re.Match[str]) -> int | None:
+    """8GB显存型号 starts at its number of gigabytes, and needs one."""
+    start = cue.start() - (text[cue.start() - 1 : cue.start()] == " ")
+    digits = start
+    while digits and text[digits - 1].isdigit():
+        digits -= 1
+    return digits if digits < start else None
+
+
+def _chip_lists(lex: _Lexicon, text: str, chips: list[ChipHit]) -> dict[int, list[str]]:
+    """A100/A800等…8-12元/小时: for each chip standing in a list, the models of that list.
+
+    Keyed by the chip's start; a chip in no list is absent. Found once per text.
+    """
+    lists: dict[int, list[str]] = {}
+    group: list[ChipHit] = []
+    for chip in chips:
+        if group and not (
+            # a separator is a few characters at most: skip the regex for chips far apart
+            chip.start - group[-1].end <= _LIST_GAP_MAX
+            and lex.shared_rate_separator.fullmatch(text, group[-1].end, chip.start)
+        ):
+            _keep_list(group, lists)
+            group = []
+        group.append(chip)
+    _keep_list(group, lists)
+    return lists
+
+
+def _keep_list(group: list[ChipHit], lists: dict[int, list[str]]) -> None:
+    models = list(dict.fromkeys(c.model for c in group))
+    if len(models) > 1:
+        lists.update((c.start, models) for c in group)
