@@ -42,6 +42,7 @@ class _Lexicon:
     item: dict[str, re.Pattern[str]]
     kind: dict[str, re.Pattern[str]]
     per: dict[str, re.Pattern[str]]
+    kind_and_per: dict[str, re.Pattern[str]]  # kind then per, for one pass over both
     contract_term: dict[str, re.Pattern[str]]
     conversion_before: re.Pattern[str]
     former_latter: re.Pattern[str]  # one group per role, named "former" or "latter"
@@ -84,6 +85,7 @@ def _lexicon() -> _Lexicon:
         item={k: compile_(v) for k, v in data["item"].items()},
         kind={k: compile_(v) for k, v in data["kind"].items()},
         per={k: compile_(v) for k, v in data["per"].items()},
+        kind_and_per={k: compile_(v) for k, v in {**data["kind"], **data["per"]}.items()},
         contract_term={k: compile_(v) for k, v in data["contract_term"].items()},
         conversion_before=compile_(data["conversion_before"]),
         former_latter=re.compile(
@@ -101,6 +103,10 @@ def _lexicon() -> _Lexicon:
         conversion_reach=data["conversion_reach"],
         after_window=data["after_window"],
     )
+
+
+# Spans of the share words and of the GPU classes (from their number: 8GB显存型号) in a sentence.
+_Cues = tuple[list[tuple[int, int]], list[tuple[int, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +164,7 @@ def _kind_and_per(
     lex: _Lexicon, text: str, lo: int, money: MoneyHit, after: int
 ) -> tuple[str, str | None]:
     """A billing period makes an amount a rental; a sale word nearer the amount ends the rental's reach."""
-    cues = {**lex.kind, **lex.per}
-    kind = _cue(cues, text, lo, money, after) or "sale"
+    kind = _cue(lex.kind_and_per, text, lo, money, after) or "sale"
     if kind == "sale":
         term = _cue(lex.contract_term, text, lo, money, after)
         return ("rental", term) if term else ("sale", None)
@@ -278,13 +283,14 @@ def find_prices(text: str, money: list[MoneyHit], chips: list[ChipHit]) -> list[
     paragraphs = _bounds(text, re.compile("\n"))
     bounds = (sentences, clauses, paragraphs)
     lists = _chip_lists(lex, text, chips)
+    cues: dict[int, _Cues] = {}  # by sentence start: amounts of one sentence share one scan
     prices: list[PriceHit] = []
     previous: tuple[MoneyHit, bool] | None = None  # the last amount, and whether it was a price
     for amount in money:
         if previous and not previous[1] and _converts(lex, text, previous[0], amount):
             previous = (amount, False)  # a conversion of money that is no price
             continue
-        found = _price_one(lex, text, chips, money, amount, bounds, lists)
+        found = _price_one(lex, text, chips, money, amount, bounds, lists, cues)
         prices.extend(found)
         previous = (amount, bool(found))
     return prices
@@ -306,6 +312,7 @@ def _price_one(
     amount: MoneyHit,
     bounds: tuple[_Bounds, _Bounds, _Bounds],
     lists: dict[int, list[str]],
+    cues: dict[int, _Cues],
 ) -> list[PriceHit]:
     """The prices `amount` states: none when it is money of another kind, one per chip it prices."""
     sentences, clauses, paragraphs = bounds
@@ -321,7 +328,7 @@ def _price_one(
     paragraph_start = paragraphs.around(amount.start)[0]
     respective = _respective(lex, text, chips, money, amount, clauses, sentence)
     chip = respective or _subject(lex, text, chips, amount, clauses, sentence, paragraph_start)
-    if chip is None or _not_a_chip_price(lex, text, chips, amount, sentence):
+    if chip is None or _not_a_chip_price(lex, text, chips, amount, sentence, cues):
         return []
     listed = lists.get(chip.start, [chip.model])
     if len(listed) > 1 and (
@@ -347,8 +354,24 @@ def _price_one(
     ]
 
 
+def _sentence_cues(lex: _Lexicon, text: str, sentence: tuple[int, int]) -> _Cues:
+    lo, hi = sentence
+    shares = [m.span() for m in lex.share_price.finditer(text, lo, hi)]
+    classes = [m.span() for m in lex.gpu_class.finditer(text, lo, hi)]
+    for m in lex.gpu_class_by_memory.finditer(text, lo, hi):
+        start = _memory_class_start(text, m, lo)
+        if start is not None:
+            classes.append((start, m.end()))
+    return shares, sorted(classes)
+
+
 def _not_a_chip_price(
-    lex: _Lexicon, text: str, chips: list[ChipHit], amount: MoneyHit, sentence: tuple[int, int]
+    lex: _Lexicon,
+    text: str,
+    chips: list[ChipHit],
+    amount: MoneyHit,
+    sentence: tuple[int, int],
+    cues: dict[int, _Cues],
 ) -> bool:
     """A share price, or the rate of a class of GPU, though a chip is named nearby.
 
@@ -358,15 +381,13 @@ def _not_a_chip_price(
     """
     if lex.share_price_after.match(text, amount.end):
         return True
-    lo, hi = sentence[0], amount.start
-    shares = [m.end() for m in lex.share_price.finditer(text, lo, hi)]
-    if shares and not lex.chip_price_words.search(text, shares[-1], hi):
+    if sentence[0] not in cues:
+        cues[sentence[0]] = _sentence_cues(lex, text, sentence)
+    share_spans, class_spans = cues[sentence[0]]
+    shares = [end for _, end in share_spans if end <= amount.start]
+    if shares and not lex.chip_price_words.search(text, shares[-1], amount.start):
         return True
-    classes = [m.start() for m in lex.gpu_class.finditer(text, lo, hi)]
-    classes += [
-        _memory_class_start(text, m) for m in lex.gpu_class_by_memory.finditer(text, lo, hi)
-    ]
-    classes = sorted(start for start in classes if start is not None)
+    classes = [start for start, end in class_spans if end <= amount.start]
     if not classes:
         return False
     before = [c for c in chips if sentence[0] <= c.start and c.end <= amount.start]
@@ -375,11 +396,11 @@ def _not_a_chip_price(
     return bool(after_chip) and not (before and lex.owns_amount.fullmatch(text, lo, after_chip[0]))
 
 
-def _memory_class_start(text: str, cue: re.Match[str]) -> int | None:
+def _memory_class_start(text: str, cue: re.Match[str], lo: int) -> int | None:
     """8GB显存型号 starts at its number of gigabytes, and needs one."""
     start = cue.start() - (text[cue.start() - 1 : cue.start()] == " ")
     digits = start
-    while digits and text[digits - 1].isdigit():
+    while digits > lo and text[digits - 1].isdigit():
         digits -= 1
     return digits if digits < start else None
 
