@@ -446,3 +446,23 @@ def test_from_x_falling_to_y_is_two_prices_in_every_region(
 def test_earnings_per_share_near_a_chip_is_not_a_price() -> None:
     text = "創意電子EPS達12.5元,受惠輝達GB200晶片熱賣。"
     assert priced(text, "https://money.udn.com/a/1") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("輝達RTX 5090熱賣,高階顯示卡每張售價逾新台幣10萬元。", "https://money.udn.com/a/1"),
+        ("輝達H20停產,中階GPU租金每小時約新台幣30元。", "https://money.udn.com/a/1"),
+        ("RTX 5090缺貨,16GB顯存型號售價約HK$5,000。", "https://unwire.hk/a/1"),
+    ],
+)
+def test_taiwan_and_hong_kong_words_for_a_class_of_gpu_name_no_chip(
+    text: str, url: str | None
+) -> None:
+    assert priced(text, url) == []
+
+
+def test_a_class_in_another_clause_describes_the_chip_and_keeps_the_price() -> None:
+    assert [p[:2] for p in priced("H200是英伟达的高端GPU,售价约3万美元。")] == [
+        ("约3万美元", "H200")
+    ]

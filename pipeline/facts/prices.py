@@ -328,7 +328,7 @@ def _price_one(
     paragraph_start = paragraphs.around(amount.start)[0]
     respective = _respective(lex, text, chips, money, amount, clauses, sentence)
     chip = respective or _subject(lex, text, chips, amount, clauses, sentence, paragraph_start)
-    if chip is None or _not_a_chip_price(lex, text, chips, amount, sentence, cues):
+    if chip is None or _not_a_chip_price(lex, text, chips, amount, (sentence, clause), cues):
         return []
     listed = lists.get(chip.start, [chip.model])
     if len(listed) > 1 and (
@@ -370,15 +370,17 @@ def _not_a_chip_price(
     text: str,
     chips: list[ChipHit],
     amount: MoneyHit,
-    sentence: tuple[int, int],
+    units: tuple[tuple[int, int], tuple[int, int]],
     cues: dict[int, _Cues],
 ) -> bool:
     """A share price, or the rate of a class of GPU, though a chip is named nearby.
 
-    股价上涨3%,报180.5美元: a share word before the amount with no chip-price word
-    after it. 8GB显存型号的售价约2000元: a class between the last chip and the amount,
-    unless it follows that chip directly (RTX 5060 8GB版本 is still that chip).
+    股价上涨3%,报180.5美元: a share word before the amount in its sentence with no
+    chip-price word after it. 8GB显存型号的售价约2000元: a class in the amount's clause
+    after the last chip, unless it follows that chip directly (RTX 5060 8GB版本 is still
+    that chip); H200是高端GPU,售价3万美元 names the class in another clause.
     """
+    sentence, clause = units
     if lex.share_price_after.match(text, amount.end):
         return True
     if sentence[0] not in cues:
@@ -387,7 +389,7 @@ def _not_a_chip_price(
     shares = [end for _, end in share_spans if end <= amount.start]
     if shares and not lex.chip_price_words.search(text, shares[-1], amount.start):
         return True
-    classes = [start for start, end in class_spans if end <= amount.start]
+    classes = [start for start, end in class_spans if clause[0] <= start and end <= amount.start]
     if not classes:
         return False
     before = [c for c in chips if sentence[0] <= c.start and c.end <= amount.start]
