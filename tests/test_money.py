@@ -547,3 +547,17 @@ def test_a_qualifier_spaced_from_the_number_still_belongs_to_the_span(
     [hit] = find_money(norm.text)
     start, end = norm.to_original(hit.start, hit.end)
     assert (text[start:end], hit.qualifier) == (span, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "currency", "value"),
+    [
+        ("歐盟晶片法案投資50億歐羅", "HK", "EUR", 5e9),
+        ("三星擬投資三千億韓圜擴產HBM", "TW", "KRW", 3e11),
+        ("澳門特區撥款2億澳門元發展數據中心", "HK", "MOP", 2e8),
+        ("马来西亚数据中心投资100亿令吉", "CN", "MYR", 1e10),
+    ],
+)
+def test_regional_names_of_currencies(text: str, region: str, currency: str, value: float) -> None:
+    [hit] = find_money(normalize(text).text, region)
+    assert (hit.currency, hit.low) == (currency, value)
