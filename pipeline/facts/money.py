@@ -101,6 +101,7 @@ _DECLARATION_RE = re.compile(
     f"|(?P<same>{_alternation(_LEXICON['currency_suffixes'])})?[‧·・,、 ]*"
     rf"{re.escape(_LEXICON['same_below_marker'])})\)"
 )
+_PLACE_CHARS = frozenset(f"{_UNITS}拾佰仟")
 _PLACE_WORDS_ONLY = re.compile(f"[{_UNITS}拾佰仟]+")
 _UNIT_HEADER_BEFORE = tuple(_LEXICON["unit_header_before"])
 _UNIT_HEADER_AFTER = tuple(_LEXICON["unit_header_after"])
@@ -174,7 +175,10 @@ def _next_to_list_separator(text: str, match: re.Match[str]) -> bool:
 
 def _is_unit_header(text: str, match: re.Match[str]) -> bool:
     """(百万元) or 单位:千元 over a table names the unit of its cells; it is no amount itself."""
-    if match["n2"] is not None or not _PLACE_WORDS_ONLY.fullmatch(match["n1"]):
+    number = match["n1"]
+    if number[0] not in _PLACE_CHARS or match["n2"] is not None:
+        return False  # most amounts start with a digit: decided without a regex
+    if not _PLACE_WORDS_ONLY.fullmatch(number):
         return False
     before = text[max(0, match.start() - 8) : match.start()].rstrip()
     after = text[match.end() : match.end() + 2].lstrip(" ")

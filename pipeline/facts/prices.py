@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -276,8 +276,11 @@ def _purchase_total(lex: _Lexicon, text: str, amount: MoneyHit, clause: tuple[in
 
 def find_prices(text: str, money: list[MoneyHit], chips: list[ChipHit]) -> list[PriceHit]:
     """The money amounts that price a chip, each with the chip, unit, kind and billing period."""
+    if not chips:
+        return []  # no chip, no price
     lex = _lexicon()
     chips = sorted(chips, key=lambda c: c.start)
+    starts = [c.start for c in chips]
     sentences = _bounds(text, lex.sentence_end)
     clauses = _bounds(text, lex.clause_end)
     paragraphs = _bounds(text, re.compile("\n"))
@@ -290,7 +293,12 @@ def find_prices(text: str, money: list[MoneyHit], chips: list[ChipHit]) -> list[
         if previous and not previous[1] and _converts(lex, text, previous[0], amount):
             previous = (amount, False)  # a conversion of money that is no price
             continue
-        found = _price_one(lex, text, chips, money, amount, bounds, lists, cues)
+        # every chip an amount can price lies between its paragraph's start and its clause's end
+        first = bisect_left(starts, paragraphs.around(amount.start)[0])
+        if first == len(chips) or chips[first].end > clauses.around(amount.start)[1]:
+            found = []
+        else:
+            found = _price_one(lex, text, chips, money, amount, bounds, lists, cues)
         prices.extend(found)
         previous = (amount, bool(found))
     return prices
