@@ -70,7 +70,10 @@ _CANONICAL = str.maketrans(
     | dict.fromkeys(" \u00a0,")
 )
 _TOKEN_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?|[十拾百佰千仟]")
-_APPROX_PAIR_RE = re.compile(f"(?<![{_CN_DIGITS}])([{_CN_DIGITS}])([{_CN_DIGITS}])(?=[{_UNITS}])")
+# 三四万 is "three or four", but the digits after a point are decimals: 三点三四兆 is 3.34e12.
+_APPROX_PAIR_RE = re.compile(
+    f"(?<![{_CN_DIGITS}{_DECIMAL_POINTS}])([{_CN_DIGITS}])([{_CN_DIGITS}])(?=[{_UNITS}])"
+)
 
 
 @lru_cache(maxsize=4096)

@@ -80,7 +80,8 @@ RULE_FILES: dict[str, RuleFile] = {
             "qualifier_suffix_not_before", "not_after_chinese_number", "range_separators",
             "list_separators", "list_item_terminators", "same_below_marker",
             "unit_declaration_marker", "currency_suffix_not_before", "day_suffixes",
-            "month_marker",
+            "month_marker", "currency_signs_after", "minus_signs", "unit_header_before",
+            "unit_header_after", "from_to",
         )
     ),
     "price_context.json": RuleFile(
@@ -89,7 +90,8 @@ RULE_FILES: dict[str, RuleFile] = {
             "difference_before", "purchase_totals", "compared_chip_before", "owns_amount",
             "refers_back", "respectively", "bare_price_clause", "item", "kind", "per",
             "contract_term", "conversion_before", "conversion_reach", "former_latter",
-            "other_products", "after_window",
+            "other_products", "after_window", "share_price", "share_price_after",
+            "chip_price_words", "gpu_class", "gpu_class_by_memory", "shared_rate_separator",
         )
     ),
     "chip_context.json": RuleFile(
@@ -99,7 +101,10 @@ RULE_FILES: dict[str, RuleFile] = {
         )
     ),
     "chips.jsonl": RuleFile(_keys("vendor", "model", "aliases"), unique=("model",)),
-    "region.json": RuleFile(_keys("host_suffixes", "hosts", "text_hints", "default")),
+    "topic.json": RuleFile(_keys("market_terms", "general_terms", "min_general_hits")),
+    "region.json": RuleFile(
+        _keys("host_suffixes", "hosts", "mainland_or_not", "taiwan_or_hong_kong", "default")
+    ),
     # Publication-date rules read raw pages, before normalization: both scripts are real there.
     "pubdate.json": RuleFile(
         _keys(

@@ -11,14 +11,13 @@ can see why an article was left out. Vocabulary: models/topic.json.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.assets import models_dir
+from pipeline.rules import load_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +35,6 @@ class _Vocabulary:
 
 def _pattern(terms: list[str]) -> re.Pattern[str]:
     """Longest term first; a term in Latin letters must not sit inside a longer word (AI in Taiwan)."""
-    if not terms:
-        raise ValueError("models/topic.json: a term list is empty")
     parts = []
     for term in sorted(set(terms), key=len, reverse=True):
         part = re.escape(term)
@@ -51,13 +48,14 @@ def _pattern(terms: list[str]) -> re.Pattern[str]:
 
 @cache
 def _vocabulary() -> _Vocabulary:
-    path = models_dir() / "topic.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = load_rules("topic.json")  # validated there: no empty list, no dead word, no stray key
     try:
         hits = int(data["min_general_hits"])
         return _Vocabulary(_pattern(data["market_terms"]), _pattern(data["general_terms"]), hits)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"{path}: needs market_terms, general_terms, min_general_hits") from exc
+        raise ValueError(
+            "models/topic.json: needs market_terms, general_terms, min_general_hits"
+        ) from exc
 
 
 def _counted(matches: Iterable[str]) -> str:

@@ -1,5 +1,4 @@
 import json
-import time
 
 import pytest
 from seed_gold import SEED_GOLD
@@ -164,16 +163,13 @@ _ARTICLE_PARAGRAPH = (
 )
 
 
-def test_an_article_is_scanned_in_well_under_a_millisecond_per_2000_chars() -> None:
-    text = (_ARTICLE_PARAGRAPH * 20)[:2000]
-    assert len(find_chips(text)) > 20
-    best = float("inf")
-    for _ in range(5):
-        began = time.perf_counter()
-        for _ in range(20):
-            find_chips(text)
-        best = min(best, (time.perf_counter() - began) / 20)
-    assert best < 0.001
+def test_every_mention_of_a_long_article_is_found_once() -> None:
+    text = _ARTICLE_PARAGRAPH * 20
+    per_paragraph = [
+        "H100", "H200", "B200", "Ascend 910B", "MLU590", "DCU K100", "A100",
+        "RTX 4090D", "MI308", "Gaudi 2",
+    ]  # fmt: skip
+    assert models(text) == per_paragraph * 20
 
 
 def test_a_bare_geforce_number_is_a_chip_only_with_gpu_context() -> None:
@@ -190,3 +186,96 @@ def test_codes_take_the_vendor_their_paragraph_names_or_catalogs() -> None:
     assert models("百度旗下昆仑芯完成融资;其P800芯片已在百度部署") == ["Kunlun P800"]
     assert models("8卡B200服务器降价。随着B300在年中大批量到货") == ["B200", "B300"]
     assert models("华为P40手机与英伟达P100") == ["P100"]
+
+
+def normalized_models(text: str) -> list[str]:
+    """Chip models of an original (any-script) text, as the extractor sees it after t2s."""
+    return models(normalize(text).text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("壁仞科技推出BR20X与BR30X芯片,BR104面向推理。", ["BR20X", "BR30X", "BR104"]),
+        ("壁仞科技BR100晶片採台積電7奈米製程,BR166隨後推出。", ["BR100", "BR166"]),
+        ("壁仞的BR106已量產,新一代BR20X將於明年出貨。", ["BR106", "BR20X"]),
+    ],
+)
+def test_biren_codes_of_every_generation_are_chips(text: str, expected: list[str]) -> None:
+    assert normalized_models(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("燧原科技的云燧i20推理卡和云燧T20训练卡已量产。", ["i20", "T20"]),
+        ("燧原科技雲燧i20推理卡獲大廠採用,雲燧T21亦同步出貨。", ["i20", "T21"]),
+        ("燧原發布新一代L600晶片,Enflame i20 仍在供貨。", ["L600", "i20"]),
+        ("燧原科技称其i20已批量交付。", ["i20"]),
+    ],
+)
+def test_enflame_chips_keep_the_vendors_casing(text: str, expected: list[str]) -> None:
+    assert normalized_models(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "摩尔线程MTT S80显卡售价2999元,MTT S90和S4000面向数据中心。",
+            ["MTT S80", "MTT S90", "MTT S4000"],
+        ),
+        ("摩爾線程的S4000與S5000計算卡已交付。", ["MTT S4000", "MTT S5000"]),
+        ("摩爾線程推出MTT X300顯示卡。", ["MTT X300"]),
+    ],
+)
+def test_moore_threads_cards_are_named_mtt(text: str, expected: list[str]) -> None:
+    assert normalized_models(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("华为昇腾950PR和950DT将于2026年推出。", ["Ascend 950PR", "Ascend 950DT"]),
+        ("華為昇騰950PR晶片明年量產,昇騰950DT隨後。", ["Ascend 950PR", "Ascend 950DT"]),
+        ("Huawei Ascend 950DT and Ascend 960 are on the roadmap.", ["Ascend 950DT", "Ascend 960"]),
+    ],
+)
+def test_ascend_950_variants_are_chips(text: str, expected: list[str]) -> None:
+    assert normalized_models(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "华为昇腾系列与寒武纪思元系列均获订单。",
+        "華為Ascend系列晶片出貨增長。",
+        "摩尔线程MTT系列显卡与燧原云燧系列加速卡。",
+        "三星S24手机与现代i20汽车销量上升。",
+    ],
+)
+def test_a_family_name_without_a_model_is_not_a_chip(text: str) -> None:
+    assert normalized_models(text) == []
+
+
+def test_a_superchip_module_counts_like_gb200() -> None:
+    assert normalized_models("輝達GH200超級晶片與GB300同台展出。") == ["GH200", "GB300"]
+
+
+def test_a_code_two_vendors_share_goes_to_the_vendor_its_paragraph_names() -> None:
+    [hit] = find_chips(normalize("燧原發布新一代L600晶片").text)
+    assert (hit.vendor, hit.model) == ("Enflame", "L600")
+    [hit] = find_chips("英伟达L40S与L20并列")[:1]
+    assert hit.vendor == "NVIDIA"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("华为昇腾910B3与910B4已批量交付。", ["Ascend 910B3", "Ascend 910B4"]),
+        ("沐曦曦思N260推理卡與曦雲C600同台。", ["N260", "C600"]),
+        ("平头哥真武810E芯片亮相,性能对标H20。", ["真武810E", "H20"]),
+    ],
+)
+def test_domestic_families_name_their_variants(text: str, expected: list[str]) -> None:
+    assert normalized_models(text) == expected

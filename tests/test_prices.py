@@ -4,6 +4,7 @@ import pytest
 from seed_gold import SEED_GOLD
 
 from pipeline.facts.chips import find_chips
+from pipeline.facts.extract import extract_record
 from pipeline.facts.money import find_money
 from pipeline.facts.prices import find_prices
 from pipeline.normalize import normalize
@@ -289,3 +290,179 @@ def test_share_prices_worth_and_add_ons_near_a_chip_are_not_prices() -> None:
     assert prices("英伟达H20停售。价值500亿美元的中国AI市场已对美国关上大门。") == []
     text = "8卡B200服务器报价在340万元至360万元之间;如需原厂质保,每台还要再加20万元。"
     assert [p[0] for p in prices(text)] == ["340万元至360万元"]
+
+
+def priced(text: str, url: str | None = None) -> list[tuple]:
+    """(original span, chip, kind, per, currency, low, high) through the whole extractor."""
+    record = extract_record({"id": "t", "text": text, "published": "2025-11-20", "url": url})
+    return [
+        (p["text"], p["chip"], p["kind"], p["per"], p["currency"], p["low"], p["high"])
+        for p in record["prices"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("英伟达H20芯片热卖,英伟达股价上涨3%,报180.5美元。", None),
+        ("寒武纪思元590出货量大增,公司股价收于1200元,市值突破5000亿元。", None),
+        ("华为昇腾910C需求强劲,中芯国际港股收报45.5港元。", None),
+        ("英偉達H200獲准出口,英偉達股價盤後漲至190美元。", "https://inews.hket.com/article/1"),
+        ("輝達H200獲准出口,輝達股價收在190美元,台積電收盤價1450元。", "https://money.udn.com/a/1"),
+        ("英伟达发布B300,分析师将英伟达目标价上调至250美元。", None),
+        ("AMD MI355X开始出货,AMD股票报收于210美元,每股收益1.2美元。", None),
+        ("聯想推出搭載H20的伺服器,聯想收報12.3港元/股。", "https://www.hk01.com/a/1"),
+    ],
+)
+def test_a_share_price_is_never_a_chip_price(text: str, url: str | None) -> None:
+    assert priced(text, url) == []
+
+
+def test_a_share_price_beside_a_real_chip_price_is_left_out() -> None:
+    assert [p[:2] for p in priced("H20单卡售价约10万元,英伟达股价报180美元。")] == [
+        ("约10万元", "H20")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("RTX 5090持续缺货,8GB显存型号的售价约2000元。", None),
+        ("英伟达H20售价下调,高端GPU每小时租金约10元。", None),
+        ("輝達RTX 5060上市,8GB顯存型號售價約新台幣1萬元。", "https://technews.tw/a/1"),
+        ("英偉達RTX 5060開賣,入門級顯卡售價約2500港元。", "https://unwire.hk/a/1"),
+    ],
+)
+def test_a_rate_for_a_class_of_gpu_names_no_chip(text: str, url: str | None) -> None:
+    assert priced(text, url) == []
+
+
+def test_a_class_word_after_the_chip_it_describes_keeps_the_price() -> None:
+    assert [p[:2] for p in priced("RTX 5060 8GB显存型号售价2999元。")] == [("2999元", "RTX 5060")]
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "expected"),
+    [
+        (
+            "H100服务器租金¥18,000-¥25,000/月。",
+            None,
+            [("¥18,000-¥25,000", "H100", "rental", "month", "CNY", 18000, 25000)],
+        ),
+        (
+            "H200雲端租用價格約US$3-US$4/小時。",
+            "https://technews.tw/a/1",
+            [("約US$3-US$4", "H200", "rental", "hour", "USD", 3, 4)],
+        ),
+        (
+            "H20整機月租HK$8萬至HK$9萬。",
+            "https://unwire.hk/a/1",
+            [("HK$8萬至HK$9萬", "H20", "rental", "month", "HKD", 80000, 90000)],
+        ),
+    ],
+)
+def test_a_range_with_the_currency_on_both_ends_is_one_price(
+    text: str, url: str | None, expected: list[tuple]
+) -> None:
+    assert priced(text, url) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "chips"),
+    [
+        ("A100/A800等显卡的租赁价格约8-12元/小时。", None, ["A100", "A800"]),
+        ("目前H100、H800服务器每小时租金约20元。", None, ["H100", "H800"]),
+        ("輝達H100/H200單卡售價約新台幣100萬元。", "https://money.udn.com/a/1", ["H100", "H200"]),
+        (
+            "英偉達A100和A800的租賃價格為每小時8港元。",
+            "https://inews.hket.com/a/1",
+            ["A100", "A800"],
+        ),
+    ],
+)
+def test_one_rate_for_several_chips_is_one_price_per_chip(
+    text: str, url: str | None, chips: list[str]
+) -> None:
+    found = priced(text, url)
+    assert [p[1] for p in found] == chips
+    assert len({p[2:] for p in found}) == 1
+
+
+def test_respectively_still_pairs_each_chip_with_its_own_amount() -> None:
+    assert [p[:2] for p in priced("H100和H200的售价分别为25万元和30万元。")] == [
+        ("25万元", "H100"),
+        ("30万元", "H200"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一台B200服务器中,HBM的物料成本约为3000美元。",
+        "單顆H100的BOM成本約3,320美元。",
+        "GB200機櫃的零部件成本中,散熱模組約5萬元。",
+    ],
+)
+def test_the_cost_of_a_part_is_not_a_price(text: str) -> None:
+    assert priced(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "chip"),
+    [
+        ("云厂商同时提供H100与H200,后者因显存较大,按需价格为每卡每小时15元。", None, "H200"),
+        (
+            "業者提供H100與H200兩種規格,後者因記憶體較大,按需價格為每卡每小時新台幣135元。",
+            "https://technews.tw/a/1",
+            "H200",
+        ),
+        (
+            "市面有H20及H200,前者供應充足,整機月租約8萬港元。",
+            "https://inews.hket.com/a/1",
+            "H20",
+        ),
+    ],
+)
+def test_former_or_latter_in_an_earlier_clause_picks_one_chip_of_the_pair(
+    text: str, url: str | None, chip: str
+) -> None:
+    assert [p[1] for p in priced(text, url)] == [chip]
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "expected"),
+    [
+        ("深水埗RTX 5090 由 HK$38,000 跌至 HK$28,000。", "https://unwire.hk/a/1", [38000, 28000]),
+        ("RTX 5090的报价从3.5万元降至2.6万元。", None, [35000, 26000]),
+        ("輝達RTX 5090由新台幣15萬元跌至11萬元。", "https://technews.tw/a/1", [150000, 110000]),
+    ],
+)
+def test_from_x_falling_to_y_is_two_prices_in_every_region(
+    text: str, url: str | None, expected: list[float]
+) -> None:
+    assert [(p[1], p[5]) for p in priced(text, url)] == [("RTX 5090", v) for v in expected]
+
+
+def test_earnings_per_share_near_a_chip_is_not_a_price() -> None:
+    text = "創意電子EPS達12.5元,受惠輝達GB200晶片熱賣。"
+    assert priced(text, "https://money.udn.com/a/1") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("輝達RTX 5090熱賣,高階顯示卡每張售價逾新台幣10萬元。", "https://money.udn.com/a/1"),
+        ("輝達H20停產,中階GPU租金每小時約新台幣30元。", "https://money.udn.com/a/1"),
+        ("RTX 5090缺貨,16GB顯存型號售價約HK$5,000。", "https://unwire.hk/a/1"),
+    ],
+)
+def test_taiwan_and_hong_kong_words_for_a_class_of_gpu_name_no_chip(
+    text: str, url: str | None
+) -> None:
+    assert priced(text, url) == []
+
+
+def test_a_class_in_another_clause_describes_the_chip_and_keeps_the_price() -> None:
+    assert [p[:2] for p in priced("H200是英伟达的高端GPU,售价约3万美元。")] == [
+        ("约3万美元", "H200")
+    ]

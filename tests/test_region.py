@@ -48,7 +48,38 @@ def test_without_url_taiwan_vocabulary_decides() -> None:
 
 
 def test_without_url_hong_kong_vocabulary_decides() -> None:
-    assert outlet_region("", "联想股价收报10.5港元,港交所数据显示成交额达5亿港元") == "HK"
+    text = "联想纯利按年升22%,伺服器及晶片业务按季增长,股价收报10.5港元"
+    assert outlet_region("", text) == "HK"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "联想股价收报10.5港元,港交所数据显示成交额达5亿港元",
+        "中芯国际港股收涨5%,恒指上涨1%,港股通净买入4亿港元",
+        "台积电营收新台币8393亿元,台股大涨,新台币升值",
+    ],
+)
+def test_currencies_and_markets_a_story_is_about_do_not_move_the_outlet(text: str) -> None:
+    assert outlet_region(None, text) == "CN"
+
+
+def test_a_machine_converted_repost_of_mainland_text_stays_mainland() -> None:
+    text = "台积电营收新台币8393亿元,芯片需求强劲,内存价格上涨,软件业务增长,晶片代工"
+    assert outlet_region("https://www.example.com/a/1", text) == "CN"
+
+
+@pytest.mark.parametrize(
+    ("url", "region"),
+    [
+        ("https://www.stcn.com/article/detail/1", "CN"),
+        ("https://www.cnbeta.com.tw/articles/tech/1", "CN"),
+        ("https://news.example.cn/a", "CN"),
+        ("https://www.sohu.com/a/1", "CN"),
+    ],
+)
+def test_mainland_hosts_are_mainland_whatever_the_text(url: str, region: str) -> None:
+    assert outlet_region(url, "辉达晶片伺服器记忆体资料中心新台币") == region
 
 
 def test_mainland_text_quoting_taiwan_money_stays_mainland() -> None:

@@ -58,7 +58,7 @@ def test_a_traditional_script_word_is_refused_with_the_word_to_write(tmp_path):
 
 def test_a_word_opencc_rewrites_even_in_simplified_text_is_refused(tmp_path):
     # 昇 never survives t2s (it becomes 升), so 昇腾 in a rule can never match
-    path = _broken(tmp_path, "region.json", lambda d: d["text_hints"]["CN"].append("昇腾"))
+    path = _broken(tmp_path, "region.json", lambda d: d["mainland_or_not"]["CN"].append("昇腾"))
     with pytest.raises(RuleFileError, match="'昇腾'.*'升腾'"):
         read_rule_file(path)
 

@@ -139,7 +139,7 @@ def _family_model(family: _Family, match: re.Match[str]) -> str:
 _Candidate = tuple[int, int, int, str, str, bool]
 
 
-def _candidates(upper: str, rules: _Rules) -> list[_Candidate]:
+def _candidates(upper: str, rules: _Rules, ends: list[int]) -> list[_Candidate]:
     found: list[_Candidate] = []
     for m in rules.catalog.finditer(upper):
         vendor, model = rules.models[_key(m.group())]
@@ -156,6 +156,8 @@ def _candidates(upper: str, rules: _Rules) -> list[_Candidate]:
     for cand in found:
         start = cand[0]
         if kept and start < kept[-1][1]:
+            if _better_vendor(upper, cand, kept[-1], ends, rules):
+                kept[-1] = cand  # L600 in a paragraph about 燧原 is Enflame's, not NVIDIA's
             continue
         if start and _GLUED_LEFT.match(upper, start - 1):
             continue
@@ -165,19 +167,36 @@ def _candidates(upper: str, rules: _Rules) -> list[_Candidate]:
     return kept
 
 
+def _better_vendor(
+    upper: str, cand: _Candidate, kept: _Candidate, ends: list[int], rules: _Rules
+) -> bool:
+    """Two code families read the same span: the one whose vendor the paragraph names wins."""
+    return (
+        cand[:3] == kept[:3]
+        and _vendor_named(upper, kept, ends, rules) is False
+        and _vendor_named(upper, cand, ends, rules) is True
+    )
+
+
+def _vendor_named(upper: str, cand: _Candidate, ends: list[int], rules: _Rules) -> bool | None:
+    """Does the candidate's paragraph name its vendor? None when the vendor has no words."""
+    vendor = rules.vendor_words.get(cand[3])
+    if vendor is None:
+        return None
+    i = bisect_right(ends, cand[0])
+    start = ends[i - 1] if i else 0
+    stop = ends[i] if i < len(ends) else len(upper)
+    return vendor.search(upper, start, stop) is not None
+
+
 def _vouched(upper: str, cand: _Candidate, ends: list[int], rules: _Rules) -> bool:
     """A context-bound code counts when its vendor is named in the paragraph or a chip noun follows.
 
     News names the vendor once and then lists codes (輝達GB200…;B300每顆約4.5萬美元),
     so the paragraph, not the sentence, is the reach of a vendor word.
     """
-    vendor = rules.vendor_words.get(cand[3])
-    if vendor is not None:
-        i = bisect_right(ends, cand[0])
-        start = ends[i - 1] if i else 0
-        stop = ends[i] if i < len(ends) else len(upper)
-        if vendor.search(upper, start, stop):
-            return True
+    if _vendor_named(upper, cand, ends, rules):
+        return True
     return rules.chip_noun.match(upper, cand[1]) is not None
 
 
@@ -185,8 +204,8 @@ def find_chips(text: str) -> list[ChipHit]:
     """Every chip mention, in text order; prices need each mention, not just the set."""
     rules = _rules()
     upper = _upper_ascii(text)
-    candidates = _candidates(upper, rules)
     ends = [m.end() for m in rules.vendor_reach_end.finditer(upper)]
+    candidates = _candidates(upper, rules, ends)
     accepted = [not c[5] or _vouched(upper, c, ends, rules) for c in candidates]
     # A catalog chip vouches for codes of its vendor in its paragraph (8卡B200…B300到货).
     catalog_vendors = {(bisect_right(ends, c[0]), c[3]) for c in candidates if c[2] == 0}

@@ -37,14 +37,39 @@ _UNITS = "".join(_UNIT_VALUES)
 
 
 def _currency_suffix(name: str) -> str:
+    """A currency word after the number, or a sign (168400$) that does not open the next amount."""
     words = _alternation([*_LEXICON["currency_suffixes"], *_LEXICON["bare_yuan"]])
-    return f"(?P<{name}>{words}){_not_before(_LEXICON['currency_suffix_not_before'])}"
+    signs = _alternation(_LEXICON["currency_signs_after"])
+    return (
+        f"(?P<{name}>(?:{words}){_not_before(_LEXICON['currency_suffix_not_before'])}"
+        f"|(?:{signs})(?! ?[0-9]))"
+    )
+
+
+def _currency_prefix(name: str) -> str:
+    """A currency before the number; the lookahead on first characters keeps failing tries cheap."""
+    words = [*_LEXICON["currency_prefixes"], *_LEXICON["yen_sign"]]
+    first = re.escape("".join(sorted({w[0] for w in words})))
+    return f"(?=[{first}])(?P<{name}>{_alternation(words)})"
 
 
 def _endpoint_pattern(i: int) -> str:
-    """One end of an amount: a number, then 多/余/几 and the units after them."""
+    """One end of an amount: a number, then 多/余/几 (5700 多亿) and the units after them."""
     infixes = _alternation(_LEXICON["qualifier_infixes"])
-    return f"(?P<n{i}>{NUMBER_PATTERN})(?:(?P<infix{i}>{infixes})(?P<unit{i}>[{_UNITS}]*))?"
+    return f"(?P<n{i}>{NUMBER_PATTERN})(?: ?(?P<infix{i}>{infixes})(?P<unit{i}>[{_UNITS}]*))?"
+
+
+_MINUS_SIGNS = "".join(_LEXICON["minus_signs"])
+
+
+def _minus(name: str) -> str:
+    """-1.13亿元, –US$0.32, and as typeset copy writes it: – 1.27 元.
+
+    A dash and a space opening a line is a list bullet, not a minus.
+    """
+    sign = f"[{re.escape(_MINUS_SIGNS)}]"
+    # the sign comes first so that the scan fails at once on every other character
+    return f"(?P<{name}>{sign}(?:(?<=[^0-9A-Za-z\n].) (?=[0-9])|(?<![0-9A-Za-z].)))"
 
 
 _FIRST_CHARS = {
@@ -52,15 +77,16 @@ _FIRST_CHARS = {
 }
 _AMOUNT_RE = re.compile(
     # Checking the first character up front lets the engine skip most positions at once.
-    f"(?=[{re.escape(''.join(sorted(_FIRST_CHARS)) + NUMBER_START_CHARS + '-−')}])"
-    f"(?P<qpre>{_alternation(_LEXICON['qualifier_prefixes'])})?"
-    f"(?:(?P<cpre>{_alternation(_LEXICON['currency_prefixes'])}"
-    f"|{_alternation(_LEXICON['yen_sign'])}) ?)?"
+    f"(?=[{re.escape(''.join(sorted(_FIRST_CHARS)) + NUMBER_START_CHARS + _MINUS_SIGNS)}])"
+    f"(?P<qpre>(?:{_alternation(_LEXICON['qualifier_prefixes'])}) ?)?"
+    f"(?:{_currency_prefix('cpre')} ?)?"
     # 人民幣約3.85萬元: a qualifier may stand between the currency and the number
-    f"(?P<qmid>{_alternation(_LEXICON['qualifier_prefixes'])})?"
-    "(?P<neg>(?<![0-9A-Za-z])[-−])?"
+    f"(?P<qmid>(?:{_alternation(_LEXICON['qualifier_prefixes'])}) ?)?"
+    f"{_minus('neg')}?"
     f"(?<![0-9A-Za-z.]){_endpoint_pattern(1)}(?: ?{_currency_suffix('c1')})?"
-    f"(?: ?(?P<sep>{_alternation(_LEXICON['range_separators'])}) ?{_endpoint_pattern(2)})?"
+    # ¥18,000-¥25,000: the currency may be written again on the second end
+    f"(?: ?(?P<sep>{_alternation(_LEXICON['range_separators'])}) ?"
+    f"(?:{_currency_prefix('cpre2')} ?)?{_endpoint_pattern(2)})?"
     f"(?: ?(?P<english>{_alternation(_LEXICON['english_multipliers'])})(?![A-Za-z]))?"
     f"(?: ?{_currency_suffix('c2')})?"
     f"(?:(?P<qsuf>{_alternation(_LEXICON['qualifier_suffixes'])})"
@@ -74,9 +100,17 @@ _DECLARATION_RE = re.compile(
     f"|(?P<same>{_alternation(_LEXICON['currency_suffixes'])})?[‧·・,、 ]*"
     rf"{re.escape(_LEXICON['same_below_marker'])})\)"
 )
+_PLACE_CHARS = frozenset(f"{_UNITS}拾佰仟")
+_PLACE_WORDS_ONLY = re.compile(f"[{_UNITS}拾佰仟]+")
+_UNIT_HEADER_BEFORE = tuple(_LEXICON["unit_header_before"])
+_UNIT_HEADER_AFTER = tuple(_LEXICON["unit_header_after"])
 _BARE_YUAN = set(_LEXICON["bare_yuan"])
 _YEN = set(_LEXICON["yen_sign"])
-_CURRENCY_WORDS = {**_LEXICON["currency_prefixes"], **_LEXICON["currency_suffixes"]}
+_CURRENCY_WORDS = {
+    **_LEXICON["currency_prefixes"],
+    **_LEXICON["currency_suffixes"],
+    **_LEXICON["currency_signs_after"],
+}
 _ALL_QUALIFIERS = {
     **_LEXICON["qualifier_prefixes"],
     **_LEXICON["qualifier_suffixes"],
@@ -87,6 +121,8 @@ _LIST_SEPARATOR_TUPLE = tuple(
     _LIST_SEPARATORS | {f" {w}" for w in _LIST_SEPARATORS} | {f"{w} " for w in _LIST_SEPARATORS}
 )
 _LIST_END = tuple(_LEXICON["list_item_terminators"])
+_FROM_TO_GAP = re.compile(_LEXICON["from_to"]["gap"])
+_FROM_BEFORE = re.compile(_LEXICON["from_to"]["from_before"])
 _DAY_SUFFIXES = set(_LEXICON["day_suffixes"])
 _CURRENCY_SCALES: dict[str, float] = _LEXICON["currency_scales"]
 _NOT_AFTER_CHINESE_NUMBER = set(_LEXICON["not_after_chinese_number"])
@@ -110,13 +146,18 @@ def find_money(text: str, region: str = _DEFAULT_REGION) -> list[MoneyHit]:
     declarations = _declarations(text)
     candidates: list[_Candidate] = []
     for match in _AMOUNT_RE.finditer(text):
-        if _is_word_not_number(text, match) or not (
-            match["cpre"] or match["c1"] or match["c2"] or _next_to_list_separator(text, match)
+        if (
+            _is_word_not_number(text, match)
+            or not (
+                match["cpre"] or match["c1"] or match["c2"] or _next_to_list_separator(text, match)
+            )
+            or _is_unit_header(text, match)
         ):
             continue
         candidates.extend(_candidates(text, match, region))
     _resolve_bare_yuan(text, candidates, declarations, region)
     _carry_over_lists(text, candidates)
+    _carry_over_from_to(text, candidates)
     return [
         MoneyHit(c.start, c.end, c.currency, c.low, c.high, c.qualifier)
         for c in candidates
@@ -128,6 +169,20 @@ def _next_to_list_separator(text: str, match: re.Match[str]) -> bool:
     """Only a number beside 、/和/及 can borrow a currency; dropping the rest early is fast."""
     return text.startswith(_LIST_SEPARATOR_TUPLE, match.end()) or text.endswith(
         _LIST_SEPARATOR_TUPLE, 0, match.start()
+    )
+
+
+def _is_unit_header(text: str, match: re.Match[str]) -> bool:
+    """(百万元) or 单位:千元 over a table names the unit of its cells; it is no amount itself."""
+    number = match["n1"]
+    if number[0] not in _PLACE_CHARS or match["n2"] is not None:
+        return False  # most amounts start with a digit: decided without a regex
+    if not _PLACE_WORDS_ONLY.fullmatch(number):
+        return False
+    before = text[max(0, match.start() - 8) : match.start()].rstrip()
+    after = text[match.end() : match.end() + 2].lstrip(" ")
+    return before.endswith(_UNIT_HEADER_BEFORE) and (
+        not after or after.startswith(_UNIT_HEADER_AFTER)
     )
 
 
@@ -149,7 +204,13 @@ def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate
     english = _LEXICON["english_multipliers"].get(match["english"] or "", 1)
     factor = scaled(english, _CURRENCY_SCALES.get(suffix, 1))  # 3.92美仙 is 0.0392 USD
     low, high = _endpoint(match, 1)
-    if match["neg"]:
+    if match["cpre"] and start == match.start():
+        # –US$0.32: a minus before the currency sign; checked here, as a regex group it
+        # would be tried at every position of every text
+        start, negative = _minus_before(text, start)
+    else:
+        negative = False
+    if match["neg"] or negative:
         low, high = -high, -low
     prefix = _currency_of(match["cpre"], region)
     qpre = match["qpre"] if start == match.start() else None
@@ -190,6 +251,19 @@ def _candidates(text: str, match: re.Match[str], region: str) -> list[_Candidate
     ]
 
 
+def _minus_before(text: str, start: int) -> tuple[int, bool]:
+    """Where the span starts if a minus (–US$, or – US$ after a space) stands before `start`."""
+    for width in (1, 2):
+        sign = start - width
+        if sign < 0 or text[sign] not in _MINUS_SIGNS or text[sign + 1 : start].strip():
+            continue
+        before = text[sign - 1] if sign else ""
+        if before.isascii() and before.isalnum() or (width == 2 and before in ("", "\n")):
+            continue
+        return sign, True
+    return start, False
+
+
 def _start_and_verb(text: str, match: re.Match[str]) -> tuple[int, str | None]:
     """Where the span starts, and the qualifier of a verb (约为, 接近) just before it.
 
@@ -206,7 +280,7 @@ def _start_and_verb(text: str, match: re.Match[str]) -> tuple[int, str | None]:
 
 def _qualifier(*words: str | None, default: str | None) -> str | None:
     """The first qualifier word written wins; a verb's counts only when there is none."""
-    return next((_ALL_QUALIFIERS[w] for w in words if w), default)
+    return next((_ALL_QUALIFIERS[w.strip()] for w in words if w), default)
 
 
 def _endpoint(match: re.Match[str], i: int) -> tuple[float, float]:
@@ -302,6 +376,21 @@ def _carry_over_lists(text: str, candidates: list[_Candidate]) -> None:
             and text.startswith(_LIST_END, right.end)
         ):
             # a written currency beats the outlet's default for a bare 元 in its list
+            right.currency, right.bare_yuan = left.currency, False
+
+
+def _carry_over_from_to(text: str, candidates: list[_Candidate]) -> None:
+    """从人民币32万元跌至22万至24万元: the "to" end of a from-to pair is in the "from" currency."""
+    for left, right in zip(candidates[:-1], candidates[1:], strict=True):
+        if (
+            right.bare_yuan
+            and left.currency
+            and not left.bare_yuan
+            and _FROM_TO_GAP.fullmatch(text, left.end, right.start)
+            and _FROM_BEFORE.search(
+                text, max(0, left.start - _LEXICON["from_to"]["reach"]), left.start
+            )
+        ):
             right.currency, right.bare_yuan = left.currency, False
 
 

@@ -14,12 +14,14 @@ models/price_context.json.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
 from pipeline.facts.hits import ChipHit, MoneyHit, PriceHit
 from pipeline.rules import load_rules
+
+_LIST_GAP_MAX = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +40,17 @@ class _Lexicon:
     item: dict[str, re.Pattern[str]]
     kind: dict[str, re.Pattern[str]]
     per: dict[str, re.Pattern[str]]
+    kind_and_per: dict[str, re.Pattern[str]]  # kind then per, for one pass over both
     contract_term: dict[str, re.Pattern[str]]
     conversion_before: re.Pattern[str]
-    former_latter: dict[str, re.Pattern[str]]
+    former_latter: re.Pattern[str]  # one group per role, named "former" or "latter"
     other_products: re.Pattern[str]
+    share_price: re.Pattern[str]
+    gpu_class: re.Pattern[str]
+    gpu_class_by_memory: re.Pattern[str]
+    share_price_after: re.Pattern[str]
+    chip_price_words: re.Pattern[str]
+    shared_rate_separator: re.Pattern[str]
     conversion_reach: int
     after_window: int
 
@@ -58,7 +67,8 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         sentence_end=re.compile(f"[{sentence}]"),
         # a comma or colon between digits is a separator (1万6,499元, 10:30), not a clause end
-        clause_end=re.compile(f"[{sentence}]|(?<![0-9])[{clause}]|[{clause}](?![0-9])"),
+        # (the delimiter comes first: a look-behind opening a branch is tried at every position)
+        clause_end=re.compile(f"[{sentence}]|[{clause}](?:(?<![0-9].)|(?![0-9]))"),
         price_cue=compile_(data["price_cue"]),
         not_price=compile_(data["not_price"]),
         difference_before=compile_(data["difference_before"]),
@@ -73,13 +83,28 @@ def _lexicon() -> _Lexicon:
         item={k: compile_(v) for k, v in data["item"].items()},
         kind={k: compile_(v) for k, v in data["kind"].items()},
         per={k: compile_(v) for k, v in data["per"].items()},
+        kind_and_per={k: compile_(v) for k, v in {**data["kind"], **data["per"]}.items()},
         contract_term={k: compile_(v) for k, v in data["contract_term"].items()},
         conversion_before=compile_(data["conversion_before"]),
-        former_latter={k: compile_(v) for k, v in data["former_latter"].items()},
+        former_latter=re.compile(
+            "|".join(f"(?P<{role}>{word})" for role, word in data["former_latter"].items())
+        ),
         other_products=compile_(data["other_products"]),
+        # case-sensitive: these scan whole texts, and re is several times slower ignoring case
+        # separate patterns: re scans an alternation of them three times slower than each alone
+        share_price=re.compile(data["share_price"]),
+        gpu_class=re.compile(data["gpu_class"]),
+        gpu_class_by_memory=re.compile(data["gpu_class_by_memory"]),
+        share_price_after=re.compile(data["share_price_after"]),
+        chip_price_words=re.compile(data["chip_price_words"]),
+        shared_rate_separator=re.compile(data["shared_rate_separator"]),
         conversion_reach=data["conversion_reach"],
         after_window=data["after_window"],
     )
+
+
+# Spans of the share words and of the GPU classes (from their number: 8GB显存型号) in a sentence.
+_Cues = tuple[list[tuple[int, int]], list[tuple[int, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +162,7 @@ def _kind_and_per(
     lex: _Lexicon, text: str, lo: int, money: MoneyHit, after: int
 ) -> tuple[str, str | None]:
     """A billing period makes an amount a rental; a sale word nearer the amount ends the rental's reach."""
-    cues = {**lex.kind, **lex.per}
-    kind = _cue(cues, text, lo, money, after) or "sale"
+    kind = _cue(lex.kind_and_per, text, lo, money, after) or "sale"
     if kind == "sale":
         term = _cue(lex.contract_term, text, lo, money, after)
         return ("rental", term) if term else ("sale", None)
@@ -178,10 +202,13 @@ def _subject(
     in_clause = [c for c in before if c.start >= clause[0]]
     if in_clause:
         return in_clause[-1]
+    # 后者因…较大,按需价格为…135元: the word may open an earlier clause; the nearest one counts
+    words = list(lex.former_latter.finditer(text, sentence[0], money.start))
+    if words:
+        named = _distinct_before(chips, paragraph_start, words[-1].start())
+        if len(named) >= 2:
+            return named[-2] if words[-1].lastgroup == "former" else named[-1]
     named = _distinct_before(chips, paragraph_start, clause[0])
-    for role, pattern in lex.former_latter.items():
-        if len(named) >= 2 and pattern.search(text, clause[0], money.start):
-            return named[-2] if role == "former" else named[-1]
     after = [c for c in chips if money.end <= c.start and c.end <= clause[1] and candidate(c)]
     if after:
         return after[0]
@@ -247,22 +274,31 @@ def _purchase_total(lex: _Lexicon, text: str, amount: MoneyHit, clause: tuple[in
 
 def find_prices(text: str, money: list[MoneyHit], chips: list[ChipHit]) -> list[PriceHit]:
     """The money amounts that price a chip, each with the chip, unit, kind and billing period."""
+    if not chips:
+        return []  # no chip, no price
     lex = _lexicon()
     chips = sorted(chips, key=lambda c: c.start)
+    starts = [c.start for c in chips]
     sentences = _bounds(text, lex.sentence_end)
     clauses = _bounds(text, lex.clause_end)
     paragraphs = _bounds(text, re.compile("\n"))
     bounds = (sentences, clauses, paragraphs)
+    lists = _chip_lists(lex, text, chips)
+    cues: dict[int, _Cues] = {}  # by sentence start: amounts of one sentence share one scan
     prices: list[PriceHit] = []
     previous: tuple[MoneyHit, bool] | None = None  # the last amount, and whether it was a price
     for amount in money:
         if previous and not previous[1] and _converts(lex, text, previous[0], amount):
             previous = (amount, False)  # a conversion of money that is no price
             continue
-        price = _price_one(lex, text, chips, money, amount, bounds)
-        if price is not None:
-            prices.append(price)
-        previous = (amount, price is not None)
+        # every chip an amount can price lies between its paragraph's start and its clause's end
+        first = bisect_left(starts, paragraphs.around(amount.start)[0])
+        if first == len(chips) or chips[first].end > clauses.around(amount.start)[1]:
+            found = []
+        else:
+            found = _price_one(lex, text, chips, money, amount, bounds, lists, cues)
+        prices.extend(found)
+        previous = (amount, bool(found))
     return prices
 
 
@@ -281,8 +317,10 @@ def _price_one(
     money: list[MoneyHit],
     amount: MoneyHit,
     bounds: tuple[_Bounds, _Bounds, _Bounds],
-) -> PriceHit | None:
-    """The price `amount` states, or None when it is money of another kind."""
+    lists: dict[int, list[str]],
+    cues: dict[int, _Cues],
+) -> list[PriceHit]:
+    """The prices `amount` states: none when it is money of another kind, one per chip it prices."""
     sentences, clauses, paragraphs = bounds
     sentence = sentences.around(amount.start)
     clause = clauses.around(amount.start)
@@ -292,23 +330,110 @@ def _price_one(
         or lex.difference_before.search(text, max(sentence[0], amount.start - 8), amount.start)
         or _purchase_total(lex, text, amount, clause)
     ):
-        return None
+        return []
     paragraph_start = paragraphs.around(amount.start)[0]
-    chip = _respective(lex, text, chips, money, amount, clauses, sentence) or _subject(
-        lex, text, chips, amount, clauses, sentence, paragraph_start
-    )
-    if chip is None:
-        return None
+    respective = _respective(lex, text, chips, money, amount, clauses, sentence)
+    chip = respective or _subject(lex, text, chips, amount, clauses, sentence, paragraph_start)
+    if chip is None or _not_a_chip_price(lex, text, chips, amount, (sentence, clause), cues):
+        return []
+    listed = lists.get(chip.start, [chip.model])
+    if len(listed) > 1 and (
+        respective is not None or lex.former_latter.search(text, sentence[0], amount.start)
+    ):
+        listed = [chip.model]
     after = min(clause[1], amount.end + lex.after_window)
     kind, per = _kind_and_per(lex, text, sentence[0], amount, after)
-    return PriceHit(
-        start=amount.start,
-        end=amount.end,
-        chip=chip.model,
-        item=_cue(lex.item, text, sentence[0], amount, after),
-        kind=kind,
-        per=per,
-        currency=amount.currency,
-        low=amount.low,
-        high=amount.high,
-    )
+    item = _cue(lex.item, text, sentence[0], amount, after)
+    return [
+        PriceHit(
+            start=amount.start,
+            end=amount.end,
+            chip=model,
+            item=item,
+            kind=kind,
+            per=per,
+            currency=amount.currency,
+            low=amount.low,
+            high=amount.high,
+        )
+        for model in listed
+    ]
+
+
+def _sentence_cues(lex: _Lexicon, text: str, sentence: tuple[int, int]) -> _Cues:
+    lo, hi = sentence
+    shares = [m.span() for m in lex.share_price.finditer(text, lo, hi)]
+    classes = [m.span() for m in lex.gpu_class.finditer(text, lo, hi)]
+    for m in lex.gpu_class_by_memory.finditer(text, lo, hi):
+        start = _memory_class_start(text, m, lo)
+        if start is not None:
+            classes.append((start, m.end()))
+    return shares, sorted(classes)
+
+
+def _not_a_chip_price(
+    lex: _Lexicon,
+    text: str,
+    chips: list[ChipHit],
+    amount: MoneyHit,
+    units: tuple[tuple[int, int], tuple[int, int]],
+    cues: dict[int, _Cues],
+) -> bool:
+    """A share price, or the rate of a class of GPU, though a chip is named nearby.
+
+    股价上涨3%,报180.5美元: a share word before the amount in its sentence with no
+    chip-price word after it. 8GB显存型号的售价约2000元: a class in the amount's clause
+    after the last chip, unless it follows that chip directly (RTX 5060 8GB版本 is still
+    that chip); H200是高端GPU,售价3万美元 names the class in another clause.
+    """
+    sentence, clause = units
+    if lex.share_price_after.match(text, amount.end):
+        return True
+    if sentence[0] not in cues:
+        cues[sentence[0]] = _sentence_cues(lex, text, sentence)
+    share_spans, class_spans = cues[sentence[0]]
+    shares = [end for _, end in share_spans if end <= amount.start]
+    if shares and not lex.chip_price_words.search(text, shares[-1], amount.start):
+        return True
+    classes = [start for start, end in class_spans if clause[0] <= start and end <= amount.start]
+    if not classes:
+        return False
+    before = [c for c in chips if sentence[0] <= c.start and c.end <= amount.start]
+    lo = before[-1].end if before else sentence[0]
+    after_chip = [start for start in classes if start >= lo]
+    return bool(after_chip) and not (before and lex.owns_amount.fullmatch(text, lo, after_chip[0]))
+
+
+def _memory_class_start(text: str, cue: re.Match[str], lo: int) -> int | None:
+    """8GB显存型号 starts at its number of gigabytes, and needs one."""
+    start = cue.start() - (text[cue.start() - 1 : cue.start()] == " ")
+    digits = start
+    while digits > lo and text[digits - 1].isdigit():
+        digits -= 1
+    return digits if digits < start else None
+
+
+def _chip_lists(lex: _Lexicon, text: str, chips: list[ChipHit]) -> dict[int, list[str]]:
+    """A100/A800等…8-12元/小时: for each chip standing in a list, the models of that list.
+
+    Keyed by the chip's start; a chip in no list is absent. Found once per text.
+    """
+    lists: dict[int, list[str]] = {}
+    group: list[ChipHit] = []
+    for chip in chips:
+        if group and not (
+            # a separator is a few characters at most: skip the regex for chips far apart
+            chip.start - group[-1].end <= _LIST_GAP_MAX
+            and lex.shared_rate_separator.fullmatch(text, group[-1].end, chip.start)
+        ):
+            _keep_list(group, lists)
+            group = []
+        group.append(chip)
+    _keep_list(group, lists)
+    return lists
+
+
+def _keep_list(group: list[ChipHit], lists: dict[int, list[str]]) -> None:
+    models = list(dict.fromkeys(c.model for c in group))
+    if len(models) > 1:
+        lists.update((c.start, models) for c in group)

@@ -1,9 +1,13 @@
 """Which press an article comes from: mainland, Taiwan or Hong Kong.
 
-The region decides what a bare 元 means (CNY, TWD or HKD). The outlet's host is
-the surest sign; when there is no usable URL, the article's own vocabulary
-(新台币 and 晶片 against 人民币 and 芯片) is the next best. Hosts and words are
-in models/region.json.
+The region decides what a bare 元 means (CNY, TWD or HKD), and FACTS.md makes
+it the outlet's, never the story's: mainland copy about a Hong Kong listing
+still means CNY. The outlet's host is the surest sign. Without a known host the
+article's own vocabulary decides, in two steps: mainland or not by the words an
+outlet writes (芯片 against 晶片), so that a machine-converted traditional
+repost of mainland text stays mainland; then, for text that is not mainland,
+Taiwan or Hong Kong, where currencies and markets may also count. Hosts and
+words are in models/region.json.
 """
 
 from __future__ import annotations
@@ -16,8 +20,16 @@ from pipeline.rules import load_rules
 
 _RULES = load_rules("region.json")
 _DEFAULT: str = _RULES["default"]
-_HINT_REGION = {word: region for region, words in _RULES["text_hints"].items() for word in words}
-_HINT_RE = re.compile("|".join(re.escape(w) for w in sorted(_HINT_REGION, key=len, reverse=True)))
+
+
+def _counter(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    label = {word: group for group, words in groups.items() for word in words}
+    words = sorted(label, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words)), label
+
+
+_MAINLAND_RE, _MAINLAND_LABEL = _counter(_RULES["mainland_or_not"])
+_TW_HK_RE, _TW_HK_LABEL = _counter(_RULES["taiwan_or_hong_kong"])
 
 
 def outlet_region(url: str | None, text: str) -> str:
@@ -45,7 +57,9 @@ def _region_of_host(host: str) -> str | None:
 
 
 def _region_of_text(text: str) -> str:
-    """The region whose words the text uses most; the default wins every tie."""
-    counts = Counter(_HINT_REGION[word] for word in _HINT_RE.findall(text))
-    best = max(counts, key=lambda region: (counts[region], region == _DEFAULT), default=_DEFAULT)
-    return best if counts[best] > counts[_DEFAULT] else _DEFAULT
+    """Mainland unless its outlet vocabulary is outweighed; then Taiwan unless Hong Kong leads."""
+    outlet = Counter(_MAINLAND_LABEL[w] for w in _MAINLAND_RE.findall(text))
+    if outlet["TW_HK"] <= outlet[_DEFAULT]:
+        return _DEFAULT
+    split = Counter(_TW_HK_LABEL[w] for w in _TW_HK_RE.findall(text))
+    return "HK" if split["HK"] > split["TW"] else "TW"
