@@ -1,0 +1,154 @@
+"""Decode a fetched page's bytes into text without ever inventing characters.
+
+Chinese sites declare the wrong charset (GBK labelled big5 or utf-8), declare
+none, or mix encodings (a UTF-8 footer inside a Big5 page). GB18030 accepts
+almost any byte sequence, so "the first codec that does not raise" turns one
+stray byte into a whole page of plausible wrong characters. Instead:
+
+- a page that is UTF-8 but for a few bad bytes stays UTF-8, the bad bytes dropped;
+- otherwise each candidate charset (detected, declared) decodes the page segment
+  by segment (a segment is the text between tags or line breaks), a long
+  segment that is clean UTF-8 is read as UTF-8, and the candidate that leaves the fewest bad bytes wins;
+- a page with more than a few bad bytes under every candidate is refused with
+  `UndecodablePage`, a recorded failure, never a mojibake article.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+# A page declared (or guessed) in a legacy Chinese charset often uses characters
+# only its superset holds (裏 is cp950/HKSCS, not plain Big5), so each family is
+# decoded with its superset.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "big5": "big5hkscs",
+    "cp950": "big5hkscs",
+}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_CONTENT_TYPE_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+# Segments end at tag brackets and line breaks: where an inserted snippet in
+# another encoding starts and stops.
+_SEGMENTS = re.compile(rb"[^<>\n]+|[<>\n]+")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+# lxml refuses NUL and other C0 controls and the two non-characters; a page holding one
+# is still a page.
+_UNPARSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A segment is read as UTF-8 inside a legacy page only when it holds this many
+# non-ASCII bytes (three CJK characters): a short Big5 or GBK run is valid UTF-8 by chance.
+_UTF8_SEGMENT_MIN_BYTES = 9
+# "A few" bad bytes: at most this many, and at most one per this many non-ASCII bytes.
+MAX_BAD_BYTES = 16
+BAD_BYTE_RATIO = 200
+
+
+class UndecodablePage(ValueError):
+    """The bytes are in no charset we can read cleanly; decoding them would invent text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    bad_bytes: int  # bytes dropped because no candidate charset could read them
+    mixed: bool  # some segments were read as UTF-8 inside a legacy-charset page
+
+
+def decode_page(body: bytes, content_type: str | None = None) -> Decoded:
+    """The page's text, from the charset that reads it with (almost) no bad bytes."""
+    try:
+        return _clean(body.decode("utf-8-sig"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    non_ascii = len(_NON_ASCII.findall(body))
+    allowed = min(MAX_BAD_BYTES, max(1, non_ascii // BAD_BYTE_RATIO))
+    as_utf8 = body.decode("utf-8-sig", errors="replace")
+    utf8_bad = as_utf8.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+    if utf8_bad <= allowed:
+        return _clean(as_utf8.replace("\ufffd", ""), "utf-8", utf8_bad)
+    best: Decoded | None = None
+    for codec in _candidates(body, content_type):
+        decoded = _by_segment(body, codec)
+        if best is None or decoded.bad_bytes < best.bad_bytes:
+            best = decoded
+        if decoded.bad_bytes == 0:
+            break
+    if best is None or best.bad_bytes > allowed:
+        found = f"{best.bad_bytes} bad bytes as {best.encoding}" if best else "no candidate"
+        raise UndecodablePage(
+            f"cannot be decoded cleanly ({found}; {utf8_bad} as utf-8, "
+            f"of {non_ascii} non-ASCII bytes)"
+        )
+    return best
+
+
+def declared_charset(body: bytes, content_type: str | None) -> str | None:
+    """The charset the HTTP header or the page's own <meta> declares."""
+    from_header = _CONTENT_TYPE_CHARSET.search(content_type or "")
+    if from_header:
+        return from_header.group(1)
+    from_meta = _META_CHARSET.search(body[:4096])
+    return from_meta.group(1).decode("ascii") if from_meta else None
+
+
+def _candidates(body: bytes, content_type: str | None) -> list[str]:
+    """Detected charset first (a wrong declaration can still decode), then the declared one."""
+    best = from_bytes(body).best()
+    names = [best.encoding if best else None, declared_charset(body, content_type)]
+    found: list[str] = []
+    for name in names:
+        codec = _codec(name)
+        if codec and codec != "utf-8" and codec not in found:
+            found.append(codec)
+    return found
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return _SUPERSETS.get(codec, codec)
+
+
+def _by_segment(body: bytes, codec: str) -> Decoded:
+    """Decode each segment in `codec`, or as UTF-8 when it is a long clean UTF-8 run.
+
+    UTF-8 is tried first on each segment because GB18030 (and mostly GBK and
+    Big5) read UTF-8 bytes without error, as wrong characters.
+    """
+    pieces: list[str] = []
+    bad = 0
+    mixed = False
+    for match in _SEGMENTS.finditer(body):
+        segment = match.group()
+        if segment.isascii():
+            pieces.append(segment.decode("ascii"))
+            continue
+        if len(_NON_ASCII.findall(segment)) >= _UTF8_SEGMENT_MIN_BYTES:
+            try:
+                pieces.append(segment.decode("utf-8"))
+                mixed = True
+                continue
+            except UnicodeDecodeError:
+                pass
+        try:
+            pieces.append(segment.decode(codec))
+            continue
+        except UnicodeDecodeError:
+            pass
+        text = segment.decode(codec, errors="replace")
+        bad += text.count("\ufffd")
+        pieces.append(text.replace("\ufffd", ""))
+    return _clean("".join(pieces), codec, bad, mixed)
+
+
+def _clean(text: str, codec: str, bad: int = 0, mixed: bool = False) -> Decoded:
+    return Decoded(_UNPARSABLE.sub(" ", text), codec, bad, mixed)
