@@ -245,6 +245,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_page(args: argparse.Namespace) -> int:
+    from pipeline.page_check import page_records
+
+    failed = 0
+    for record in page_records([Path(f) for f in args.files], args.url):
+        failed += "error" in record
+        print(json.dumps(record, ensure_ascii=False))
+    return 1 if failed else 0
+
+
+def cmd_eval_pages(args: argparse.Namespace) -> int:
+    from pipeline.page_eval import ManifestError, evaluate, load_manifest, report
+
+    try:
+        cases = load_manifest(Path(args.manifest))
+    except (OSError, ManifestError) as exc:
+        raise UserError(f"{args.manifest}: {exc}") from exc
+    print(report(evaluate(cases)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chipwire", description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="DuckDB file (default: $CHIPWIRE_DB or data/chipwire.duckdb)")
@@ -282,6 +303,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--min-f1", type=float, help="exit 1 when any list's F1 is below this")
     p.set_defaults(run=cmd_eval)
+
+    p = sub.add_parser("page", help="title, date, encoding and body of HTML files, as JSONL")
+    p.add_argument("files", nargs="+", help="saved HTML pages")
+    p.add_argument("--url", help="the pages' URL (default: each file's file: URL)")
+    p.set_defaults(run=cmd_page)
+
+    p = sub.add_parser("eval-pages", help="score the page step on a manifest of real pages")
+    p.add_argument("manifest", help="JSONL of {id, title, published, body_start, body_end}")
+    p.set_defaults(run=cmd_eval_pages)
 
     p = sub.add_parser("sql", help="run SQL against the warehouse")
     p.add_argument("query")

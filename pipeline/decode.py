@@ -30,6 +30,10 @@ _SUPERSETS = {
     "big5": "big5hkscs",
     "cp950": "big5hkscs",
 }
+# Tried when neither the detected nor the declared charset reads the page.
+_REGIONAL = ("big5hkscs", "gb18030")
+# Lead-byte ranges of the common characters: GB2312 level 1 and Big5 level 1.
+_COMMON_RANGES = (("gb2312", 0xB0, 0xD7), ("big5", 0xA4, 0xC6))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _CONTENT_TYPE_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 # Segments end at tag brackets and line breaks: where an inserted snippet in
@@ -39,12 +43,20 @@ _NON_ASCII = re.compile(rb"[\x80-\xff]")
 # lxml refuses NUL and other C0 controls and the two non-characters; a page holding one
 # is still a page.
 _UNPARSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A numeric character reference to one of those (or to a surrogate or beyond U+10FFFF)
+# makes lxml put U+FFFD or U+FFFE in the tree, and trafilatura then drops the page.
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 # A segment is read as UTF-8 inside a legacy page only when it holds this many
 # non-ASCII bytes (three CJK characters): a short Big5 or GBK run is valid UTF-8 by chance.
 _UTF8_SEGMENT_MIN_BYTES = 9
-# "A few" bad bytes: at most this many, and at most one per this many non-ASCII bytes.
+# "A few" bad bytes: at most MAX_BAD_BYTES, and beyond MIN_BAD_BYTES one per
+# BAD_BYTE_RATIO non-ASCII bytes.
 MAX_BAD_BYTES = 16
-BAD_BYTE_RATIO = 200
+BAD_BYTE_RATIO = 100
+MIN_BAD_BYTES = 4
+# A reading with bad bytes must look like Chinese: at least this share of its distinct
+# ideographs common ones (real text: 0.85 and more; noise read as GB18030: about 0.2).
+MIN_COMMON_SHARE = 0.6
 
 
 class UndecodablePage(ValueError):
@@ -66,25 +78,37 @@ def decode_page(body: bytes, content_type: str | None = None) -> Decoded:
     except UnicodeDecodeError:
         pass
     non_ascii = len(_NON_ASCII.findall(body))
-    allowed = min(MAX_BAD_BYTES, max(1, non_ascii // BAD_BYTE_RATIO))
+    allowed = min(MAX_BAD_BYTES, max(MIN_BAD_BYTES, non_ascii // BAD_BYTE_RATIO))
     as_utf8 = body.decode("utf-8-sig", errors="replace")
     utf8_bad = as_utf8.count("\ufffd") - body.count(b"\xef\xbf\xbd")
     if utf8_bad <= allowed:
         return _clean(as_utf8.replace("\ufffd", ""), "utf-8", utf8_bad)
-    best: Decoded | None = None
+    tried: list[Decoded] = []
     for codec in _candidates(body, content_type):
         decoded = _by_segment(body, codec)
-        if best is None or decoded.bad_bytes < best.bad_bytes:
-            best = decoded
         if decoded.bad_bytes == 0:
-            break
-    if best is None or best.bad_bytes > allowed:
-        found = f"{best.bad_bytes} bad bytes as {best.encoding}" if best else "no candidate"
+            return decoded
+        tried.append(decoded)
+    # Neither the detected nor the declared charset reads the page: try the region's
+    # charsets, and among those that read it with a few bad bytes take the one
+    # whose text is most like Chinese (GB18030 reads anything, as rare characters).
+    tried += [_by_segment(body, c) for c in _REGIONAL if c not in {d.encoding for d in tried}]
+    readable = [
+        d for d in tried if d.bad_bytes <= allowed and _common_share(d.text) >= MIN_COMMON_SHARE
+    ]
+    if not readable:
+        best = min(tried, key=lambda d: d.bad_bytes, default=None)
+        found = (
+            f"{best.bad_bytes} bad bytes as {best.encoding}, "
+            f"{_common_share(best.text):.0%} common characters"
+            if best
+            else "no candidate"
+        )
         raise UndecodablePage(
             f"cannot be decoded cleanly ({found}; {utf8_bad} as utf-8, "
             f"of {non_ascii} non-ASCII bytes)"
         )
-    return best
+    return max(readable, key=lambda d: (_common_share(d.text), -d.bad_bytes))
 
 
 def declared_charset(body: bytes, content_type: str | None) -> str | None:
@@ -106,6 +130,30 @@ def _candidates(body: bytes, content_type: str | None) -> list[str]:
         if codec and codec != "utf-8" and codec not in found:
             found.append(codec)
     return found
+
+
+def _common_share(text: str) -> float:
+    """Share of the ideographs that are in the common sets (GB2312 or Big5 level 1).
+
+    Text in the right charset is almost all common characters; bytes read in the
+    wrong one land anywhere in the larger code space.
+    """
+    ideographs = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not ideographs:
+        return 1.0
+    common = sum(1 for c in set(ideographs) if _is_common(c))
+    return common / len(set(ideographs))
+
+
+def _is_common(char: str) -> bool:
+    for codec, first, last in _COMMON_RANGES:
+        try:
+            lead = char.encode(codec)[0]
+        except UnicodeEncodeError:
+            continue
+        if first <= lead <= last:
+            return True
+    return False
 
 
 def _codec(name: str | None) -> str | None:
@@ -151,4 +199,19 @@ def _by_segment(body: bytes, codec: str) -> Decoded:
 
 
 def _clean(text: str, codec: str, bad: int = 0, mixed: bool = False) -> Decoded:
-    return Decoded(_UNPARSABLE.sub(" ", text), codec, bad, mixed)
+    text = _UNPARSABLE.sub(" ", text)
+    if "&#" in text:
+        text = _CHAR_REF.sub(_parsable_ref, text)
+    return Decoded(text, codec, bad, mixed)
+
+
+def _parsable_ref(match: re.Match[str]) -> str:
+    hexadecimal, decimal = match.groups()
+    value = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    if value in (0x9, 0xA, 0xD) or (
+        0x20 <= value <= 0x10FFFF
+        and not 0xD800 <= value <= 0xDFFF
+        and value not in (0xFFFE, 0xFFFF)
+    ):
+        return match.group()
+    return " "

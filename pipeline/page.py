@@ -64,9 +64,12 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Page
         tree = load_html(html)
         if tree is None:
             raise PageError(f"{url}: no HTML tree could be parsed")
+        # <noscript> shows only with scripts off: an app shell's "请启用JavaScript", never
+        # the article, yet trafilatura's fallbacks take it for one.
+        etree.strip_elements(tree, "noscript", with_tail=False)
         text = extract_body(tree, url)
         title = find_headline(tree)
-        published, method = find_published(html, url)
+        published, method = find_published(html, url, title)
     except _PARSER_ERRORS as exc:
         if isinstance(exc, PageError):
             raise
