@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 
 import lxml.html
@@ -23,6 +24,8 @@ _SEPARATORS = re.compile(r"\s*(?:\|\||[|｜_]|--+|——|\s[-–—/]\s|::)\s*")
 # A heading is taken for the headline only when it is at least this share of the
 # <title>'s longest part: a site name or a one-word channel heading is shorter.
 _MIN_SHARE = 0.5
+# A <title> shorter than this that contains no heading is a site name, not a headline.
+_GENERIC_CHARS = 8
 _HEADING_TAGS = ("h1", "h2", "h3")
 _META_TITLES = ("og:title", "twitter:title")
 
@@ -54,7 +57,15 @@ def find_headline(root: lxml.html.HtmlElement) -> str | None:
         return _strip_site(max(declared, key=lambda m: len(_squash(m))), site_names)
     if metas:
         return _strip_site(metas[0], site_names)
+    h1 = next((_collapse(e.text_content()) for e in root.iter("h1")), "")
+    if _is_generic(stripped, site_names) and len(_squash(h1)) > 2 * len(_squash(stripped)):
+        return h1
     return stripped
+
+
+def _is_generic(title: str, site_names: set[str]) -> bool:
+    """A <title> that is only the site's name (declared, or as short as one)."""
+    return _squash(title) in site_names or len(_squash(title)) < _GENERIC_CHARS
 
 
 def _strip_site(title: str, site_names: set[str]) -> str:
@@ -124,4 +135,8 @@ def _collapse(text: str) -> str:
 
 
 def _squash(text: str) -> str:
-    return _SPACE.sub("", text)
+    """The comparison form: full-width punctuation folded (NFKC), whitespace removed.
+
+    A <title> often writes `：` where the heading writes `:`, or the other way round.
+    """
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))

@@ -236,15 +236,31 @@ def _from_text(
 def _headline_element(
     root: lxml.html.HtmlElement, rules: _Rules, headline: str | None
 ) -> lxml.html.HtmlElement | None:
-    """The heading that shows the headline; else the first h1 that is not furniture."""
+    """The element that shows the headline: a heading, else any element of the body
+    holding exactly it (`<div class="title">`), else the first h1."""
     wanted = "".join((headline or "").split())
-    first_h1 = None
-    for element in root.iter("h1", "h2", "h3"):
-        if wanted and "".join(element.text_content().split()) == wanted:
-            return element
-        if first_h1 is None and element.tag == "h1":
-            first_h1 = element
-    return first_h1
+    headings = list(root.iter("h1", "h2", "h3"))
+    if wanted:
+        for element in headings:
+            if "".join(element.text_content().split()) == wanted:
+                return element
+        for element in _body_elements(root):
+            # own text first: text_content() of every element would be quadratic
+            own = "".join((element.text or "").split())
+            if (
+                own
+                and wanted.startswith(own[:8])
+                and ("".join(element.text_content().split()) == wanted)
+            ):
+                return element
+    return next((h for h in headings if h.tag == "h1"), None)
+
+
+def _body_elements(root: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    body = root.find("body")
+    for element in (body if body is not None else root).iter():
+        if isinstance(element.tag, str) and element.tag not in ("script", "style", "title"):
+            yield element
 
 
 def _visible_text(

@@ -95,3 +95,17 @@ def test_jsonld_headline_counts_as_a_declared_title():
 
 def test_page_without_any_title_has_none():
     assert headline("", "<p>正文</p>") is None
+
+
+def test_generic_site_title_gives_way_to_the_h1():
+    assert headline(
+        "<title>新浪新闻</title>", "<h1>最强“中国芯”本月商用 华为抢跑5G芯片大战</h1>"
+    ) == ("最强“中国芯”本月商用 华为抢跑5G芯片大战")
+
+
+def test_heading_matches_a_title_that_writes_its_punctuation_in_another_width():
+    head = "<title>阿里发布最强AI芯片: 性能吊打同行!_科技</title>"
+    assert (
+        headline(head, "<h1>阿里发布最强AI芯片：性能吊打同行！</h1>")
+        == "阿里发布最强AI芯片：性能吊打同行！"
+    )
