@@ -35,6 +35,10 @@ class PageError(ValueError):
     """A fetched resource that holds no article to extract (the only error extract_page raises)."""
 
 
+class UndecodablePageError(PageError):
+    """Bytes no charset reads cleanly: refused rather than stored as mojibake."""
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     title: str | None
@@ -56,7 +60,7 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Page
     try:
         decoded = decode_page(body, content_type)
     except UndecodablePage as exc:
-        raise PageError(f"{url}: {exc}") from exc
+        raise UndecodablePageError(f"{url}: {exc}") from exc
     html = decoded.text
     if not html.lstrip().startswith("<"):
         raise PageError(f"{url}: not HTML (starts with {html.lstrip()[:12]!r})")

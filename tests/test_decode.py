@@ -6,7 +6,7 @@ import pytest
 from opencc import OpenCC
 
 from pipeline.decode import UndecodablePage, decode_page
-from pipeline.page import PageError, extract_page
+from pipeline.page import PageError, UndecodablePageError, extract_page
 
 SENTENCES = [
     "英伟达表示，受美国出口管制升级影响，将停止向中国市场供应H20芯片。",
@@ -63,6 +63,8 @@ def test_page_of_noise_is_a_recorded_failure_not_a_mojibake_article():
     with pytest.raises(UndecodablePage):
         decode_page(raw)
     with pytest.raises(PageError, match=r"https://news\.example\.cn/x: cannot be decoded cleanly"):
+        extract_page(raw, "https://news.example.cn/x", "text/html")
+    with pytest.raises(UndecodablePageError):
         extract_page(raw, "https://news.example.cn/x", "text/html")
 
 
