@@ -44,7 +44,7 @@ class Page:
     title: str | None
     text: str
     published: str | None  # YYYY-MM-DD
-    published_method: str | None  # meta | jsonld | text | url | htmldate
+    published_method: str | None  # meta | jsonld | text | url | resource | htmldate
     canonical_url: str | None
     encoding: str | None
     bad_bytes: int = 0  # undecodable bytes dropped (a few at most, else PageError)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from copy import deepcopy
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from pipeline.assets import models_dir
 
 RULES_PATH = models_dir() / "pubdate.json"
 
+# A number in an article's URL path that names it (not a year, not a page number).
+_ARTICLE_ID = re.compile(r"(?<!\d)\d{5,12}(?!\d)")
 # Full-width digits and date separators fold to ASCII one-for-one, so offsets stay valid.
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９－／．：", "0123456789-/.:")
 
@@ -96,7 +99,7 @@ def _rules() -> _Rules:
 def find_published(
     html: str, url: str, headline: str | None = None
 ) -> tuple[str | None, str | None]:
-    """Return (YYYY-MM-DD, method) with method one of meta, jsonld, text, url, htmldate.
+    """Return (YYYY-MM-DD, method): meta, jsonld, text, url, resource or htmldate.
 
     `headline` (the page's headline as chosen by pipeline.headline) marks where the
     article starts, since a page's first h1 is often the site's logo. Both are None
@@ -120,9 +123,34 @@ def find_published(
     found = _first_date(url, (), rules, compact=True)
     if found:
         return found, "url"
+    found = _from_own_resources(root, url, rules)
+    if found:
+        return found, "resource"
     shown = _all_dates(text, patterns, rules)
     found = _from_htmldate(_without_furniture(root, rules, headline), url, shown)
     return (found, "htmldate") if found else (None, None)
+
+
+def _from_own_resources(root: lxml.html.HtmlElement, url: str, rules: _Rules) -> str | None:
+    """The date in the path of the article's own images and links: those named by its id.
+
+    Many sites keep the date out of the article URL but file the article's images
+    under it (`/images/2018/06/29/1878965_….jpg` for article 1878965); a resource
+    of another article carries another id, so it cannot lend its date.
+    """
+    ids = set(_ARTICLE_ID.findall(urlsplit(url).path))
+    if not ids:
+        return None
+    own = re.compile(r"(?<!\d)(?:" + "|".join(map(re.escape, ids)) + r")(?!\d)")
+    found: Counter[str] = Counter()
+    for value in root.xpath("//meta/@content|//img/@src|//link/@href|//a/@href"):
+        if own.search(value):
+            date_found = _first_date(own.sub(" ", value), (), rules, compact=True)
+            if date_found:
+                found[date_found] += 1
+    if not found:
+        return None
+    return min(found, key=lambda d: (-found[d], d))
 
 
 def _from_htmldate(tree: lxml.html.HtmlElement, url: str, shown: set[str]) -> str | None:

@@ -45,11 +45,16 @@ def test_chipwire_is_at_least_as_good_as_trafilatura_and_htmldate(tallies, field
 
 
 @needs_pages
-def test_eval_pages_command_prints_the_side_by_side_table(capsys):
-    assert main(["eval-pages", str(MANIFEST)]) == 0
+def test_eval_pages_command_prints_the_side_by_side_table(tmp_path, capsys):
+    lines = MANIFEST.read_text(encoding="utf-8").splitlines()[:2]
+    for line in lines:  # a two-page manifest in a temporary folder, to keep the test short
+        name = f"{json.loads(line)['id']}.html"
+        (tmp_path / name).write_bytes((PAGES / name).read_bytes())
+    (tmp_path / "manifest.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    assert main(["eval-pages", str(tmp_path / "manifest.jsonl")]) == 0
     table = capsys.readouterr().out
     assert table.splitlines()[0].split()[:4] == ["field", "chipwire", "trafilatura", "htmldate"]
-    assert "chipwire / trafilatura time:" in table
+    assert "(of 2 pages)" in table and "chipwire / trafilatura time:" in table
 
 
 @needs_pages

@@ -134,3 +134,16 @@ def test_page_holding_only_a_noscript_plea_is_not_an_article(shell):
     html = f"<html><head><title>某某网</title></head><body>{shell}</body></html>"
     with pytest.raises(PageError, match="no article text found"):
         extract_page(html.encode("utf-8"), URL)
+
+
+def test_date_in_the_path_of_the_articles_own_image_is_read_when_nothing_else_shows_one():
+    html = f"""<html><head><title>寒武纪发布思元690</title>
+<meta property="og:image" content="http://static.example.hk/images/2018/06/29/1878965_ab.jpg">
+</head><body><h1>寒武纪发布思元690</h1>{paragraphs()}
+<div class="related"><img src="http://static.example.hk/images/2018/05/02/1870001_cd.jpg"></div>
+</body></html>"""
+    own = "http://www.example.hk/instantnews/article/1878965/title"
+    assert find_published(html, own) == ("2018-06-29", "resource")
+    assert find_published(html, "http://www.example.hk/instantnews/article/1999999/x")[1] != (
+        "resource"
+    )
