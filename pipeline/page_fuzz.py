@@ -32,6 +32,8 @@ SNIPPETS = (
     "<div>" * 400,
     "</div>" * 50,
     '<script type="application/ld+json">{"datePublished": ' + "[" * 300 + "</script>",
+    '<script type="application/ld+json">' + "[" * 5000 + "]" * 5000 + "</script>",
+    '<script type="application/ld+json">' + '{"a":' * 900 + "1" + "}" * 900 + "</script>",
     '<script type="application/ld+json">{"@graph": [{"headline": 5, "datePublished": null}]}'
     "</script>",
     '<meta name="pubdate" content="20249999">',

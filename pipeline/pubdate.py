@@ -29,6 +29,7 @@ from pipeline.assets import models_dir
 
 RULES_PATH = models_dir() / "pubdate.json"
 
+_JSONLD_DEPTH = 8
 # A number in an article's URL path that names it (not a year, not a page number).
 _ARTICLE_ID = re.compile(r"(?<!\d)\d{5,12}(?!\d)")
 # Full-width digits and date separators fold to ASCII one-for-one, so offsets stay valid.
@@ -220,7 +221,7 @@ def _from_jsonld(
             continue
         try:
             data = json.loads(script.text or "", strict=False)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
         for value in _jsonld_values(data, rules.jsonld_keys):
             found = _first_date(value, patterns, rules, compact=True)
@@ -229,16 +230,19 @@ def _from_jsonld(
     return None
 
 
-def _jsonld_values(data: object, keys: frozenset[str]) -> Iterator[str]:
+def _jsonld_values(data: object, keys: frozenset[str], depth: int = 0) -> Iterator[str]:
+    """Values of `keys` anywhere in a JSON-LD document (no real one nests deeper than 8)."""
+    if depth > _JSONLD_DEPTH:
+        return
     if isinstance(data, dict):
         for key, value in data.items():
             if key in keys and isinstance(value, str):
                 yield value
             else:
-                yield from _jsonld_values(value, keys)
+                yield from _jsonld_values(value, keys, depth + 1)
     elif isinstance(data, list):
         for item in data:
-            yield from _jsonld_values(item, keys)
+            yield from _jsonld_values(item, keys, depth + 1)
 
 
 def _from_text(
