@@ -30,6 +30,8 @@ _SUPERSETS = {
     "big5": "big5hkscs",
     "cp950": "big5hkscs",
 }
+# Microsoft's Big5 holds a few characters HKSCS lacks (€ at A3E1, some symbols).
+_ALTERNATES = {"big5hkscs": "cp950"}
 # Tried when neither the detected nor the declared charset reads the page.
 _REGIONAL = ("big5hkscs", "gb18030")
 # Lead-byte ranges of the common characters: GB2312 level 1 and Big5 level 1.
@@ -187,15 +189,23 @@ def _by_segment(body: bytes, codec: str) -> Decoded:
                 continue
             except UnicodeDecodeError:
                 pass
-        try:
-            pieces.append(segment.decode(codec))
+        text = _strict(segment, codec) or _strict(segment, _ALTERNATES.get(codec))
+        if text is not None:
+            pieces.append(text)
             continue
-        except UnicodeDecodeError:
-            pass
         text = segment.decode(codec, errors="replace")
         bad += text.count("\ufffd")
         pieces.append(text.replace("\ufffd", ""))
     return _clean("".join(pieces), codec, bad, mixed)
+
+
+def _strict(segment: bytes, codec: str | None) -> str | None:
+    if codec is None:
+        return None
+    try:
+        return segment.decode(codec)
+    except UnicodeDecodeError:
+        return None
 
 
 def _clean(text: str, codec: str, bad: int = 0, mixed: bool = False) -> Decoded:

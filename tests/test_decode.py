@@ -73,3 +73,11 @@ def test_page_in_each_regional_charset_round_trips_whatever_it_declares(charset)
     paragraphs = TRADITIONAL if charset == "big5" else SENTENCES
     html = page(paragraphs, '<meta charset="utf-8">')
     assert decode_page(html.encode(charset)).text == html
+
+
+def test_big5_page_with_a_microsoft_only_character_keeps_it():
+    raw = page(TRADITIONAL, '<meta charset="big5">').encode("big5")
+    raw = raw.replace(b"</body>", "<p>售價 €</p>".encode("cp950") + b"</body>")
+    decoded = decode_page(raw)
+    assert (decoded.encoding, decoded.bad_bytes) == ("big5hkscs", 0)
+    assert "售價 €" in decoded.text
