@@ -6,9 +6,11 @@ almost any byte sequence, so "the first codec that does not raise" turns one
 stray byte into a whole page of plausible wrong characters. Instead:
 
 - a page that is UTF-8 but for a few bad bytes stays UTF-8, the bad bytes dropped;
-- otherwise each candidate charset (detected, declared) decodes the page segment
-  by segment (a segment is the text between tags or line breaks), a long
-  segment that is clean UTF-8 is read as UTF-8, and the candidate that leaves the fewest bad bytes wins;
+- otherwise the region's legacy charsets (GB18030, Big5-HKSCS; in the order
+  detection and declaration suggest) decode the page segment by segment (a
+  segment is the text between tags or line breaks), a long segment that is clean
+  UTF-8 is read as UTF-8, and a reading must look like Chinese (mostly common
+  characters) as well as leave (almost) no bad bytes;
 - a page with more than a few bad bytes under every candidate is refused with
   `UndecodablePage`, a recorded failure, never a mojibake article.
 """
@@ -32,7 +34,7 @@ _SUPERSETS = {
 }
 # Microsoft's Big5 holds a few characters HKSCS lacks (€ at A3E1, some symbols).
 _ALTERNATES = {"big5hkscs": "cp950"}
-# Tried when neither the detected nor the declared charset reads the page.
+# The legacy charsets of Chinese news sites (each family by its superset).
 _REGIONAL = ("big5hkscs", "gb18030")
 # Lead-byte ranges of the common characters: GB2312 level 1 and Big5 level 1.
 _COMMON_RANGES = (("gb2312", 0xB0, 0xD7), ("big5", 0xA4, 0xC6))
@@ -59,6 +61,8 @@ MIN_BAD_BYTES = 4
 # A reading with bad bytes must look like Chinese: at least this share of its distinct
 # ideographs common ones (real text: 0.85 and more; noise read as GB18030: about 0.2).
 MIN_COMMON_SHARE = 0.6
+# Fewer distinct ideographs than this say nothing either way.
+_MIN_IDEOGRAPHS_JUDGED = 10
 
 
 class UndecodablePage(ValueError):
@@ -85,29 +89,22 @@ def decode_page(body: bytes, content_type: str | None = None) -> Decoded:
     utf8_bad = as_utf8.count("\ufffd") - body.count(b"\xef\xbf\xbd")
     if utf8_bad <= allowed:
         return _clean(as_utf8.replace("\ufffd", ""), "utf-8", utf8_bad)
+    # Only the region's charsets are tried, in the order detection and declaration
+    # suggest: a detector reads mutated Chinese as Thai or Cyrillic without a bad
+    # byte, and GB18030 reads Big5 bytes as rare characters, so a reading must
+    # also look like Chinese text.
     tried: list[Decoded] = []
     for codec in _candidates(body, content_type):
         decoded = _by_segment(body, codec)
-        if decoded.bad_bytes == 0:
+        if decoded.bad_bytes == 0 and _looks_chinese(decoded.text):
             return decoded
         tried.append(decoded)
-    # Neither the detected nor the declared charset reads the page: try the region's
-    # charsets, and among those that read it with a few bad bytes take the one
-    # whose text is most like Chinese (GB18030 reads anything, as rare characters).
-    tried += [_by_segment(body, c) for c in _REGIONAL if c not in {d.encoding for d in tried}]
-    readable = [
-        d for d in tried if d.bad_bytes <= allowed and _common_share(d.text) >= MIN_COMMON_SHARE
-    ]
+    readable = [d for d in tried if d.bad_bytes <= allowed and _looks_chinese(d.text)]
     if not readable:
-        best = min(tried, key=lambda d: d.bad_bytes, default=None)
-        found = (
-            f"{best.bad_bytes} bad bytes as {best.encoding}, "
-            f"{_common_share(best.text):.0%} common characters"
-            if best
-            else "no candidate"
-        )
+        best = min(tried, key=lambda d: d.bad_bytes)
         raise UndecodablePage(
-            f"cannot be decoded cleanly ({found}; {utf8_bad} as utf-8, "
+            f"cannot be decoded cleanly ({best.bad_bytes} bad bytes as {best.encoding}, "
+            f"{_common_share(best.text):.0%} common characters; {utf8_bad} as utf-8, "
             f"of {non_ascii} non-ASCII bytes)"
         )
     return max(readable, key=lambda d: (_common_share(d.text), -d.bad_bytes))
@@ -123,15 +120,16 @@ def declared_charset(body: bytes, content_type: str | None) -> str | None:
 
 
 def _candidates(body: bytes, content_type: str | None) -> list[str]:
-    """Detected charset first (a wrong declaration can still decode), then the declared one."""
+    """The region's charsets: detected first (a wrong declaration can still decode),
+    then the declared one, then the rest."""
     best = from_bytes(body).best()
     names = [best.encoding if best else None, declared_charset(body, content_type)]
-    found: list[str] = []
-    for name in names:
-        codec = _codec(name)
-        if codec and codec != "utf-8" and codec not in found:
-            found.append(codec)
-    return found
+    found = [c for c in map(_codec, names) if c in _REGIONAL]
+    return list(dict.fromkeys([*found, *_REGIONAL]))
+
+
+def _looks_chinese(text: str) -> bool:
+    return _common_share(text) >= MIN_COMMON_SHARE
 
 
 def _common_share(text: str) -> float:
@@ -140,11 +138,10 @@ def _common_share(text: str) -> float:
     Text in the right charset is almost all common characters; bytes read in the
     wrong one land anywhere in the larger code space.
     """
-    ideographs = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    if not ideographs:
+    ideographs = {c for c in text if "\u4e00" <= c <= "\u9fff"}
+    if len(ideographs) < _MIN_IDEOGRAPHS_JUDGED:
         return 1.0
-    common = sum(1 for c in set(ideographs) if _is_common(c))
-    return common / len(set(ideographs))
+    return sum(1 for c in ideographs if _is_common(c)) / len(ideographs)
 
 
 def _is_common(char: str) -> bool:

@@ -81,3 +81,12 @@ def test_big5_page_with_a_microsoft_only_character_keeps_it():
     decoded = decode_page(raw)
     assert (decoded.encoding, decoded.bad_bytes) == ("big5hkscs", 0)
     assert "售價 €" in decoded.text
+
+
+@pytest.mark.parametrize("label", ["windows-1251", "iso-8859-1", "cp874"])
+def test_chinese_page_under_a_charset_that_reads_any_byte_is_still_read_as_chinese(label):
+    """Single-byte charsets decode every byte without error: only Chinese readings count."""
+    raw = page(SENTENCES, f'<meta charset="{label}">').encode("gbk")
+    decoded = decode_page(raw, f"text/html; charset={label}")
+    assert decoded.encoding == "gb18030"
+    assert all(s in decoded.text for s in SENTENCES)
