@@ -73,7 +73,7 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Page
         etree.strip_elements(tree, "noscript", with_tail=False)
         text = extract_body(tree, url)
         title = find_headline(tree)
-        published, method = find_published(html, url, title)
+        published, method = find_published(tree, url, title)
     except _PARSER_ERRORS as exc:
         if isinstance(exc, PageError):
             raise

@@ -98,16 +98,16 @@ def _rules() -> _Rules:
 
 
 def find_published(
-    html: str, url: str, headline: str | None = None
+    html: str | lxml.html.HtmlElement, url: str, headline: str | None = None
 ) -> tuple[str | None, str | None]:
     """Return (YYYY-MM-DD, method): meta, jsonld, text, url, resource or htmldate.
 
-    `headline` (the page's headline as chosen by pipeline.headline) marks where the
-    article starts, since a page's first h1 is often the site's logo. Both are None
-    when no rule finds a date.
+    `html` may be a page already parsed (it is not changed). `headline` (the page's
+    headline as chosen by pipeline.headline) marks where the article starts, since a
+    page's first h1 is often the site's logo. Both are None when no rule finds a date.
     """
     rules = _rules()
-    root = _parse(html)
+    root = html if isinstance(html, lxml.html.HtmlElement) else _parse(html)
     if root is None:
         found = _first_date(url, (), rules, compact=True)
         return (found, "url") if found else (None, None)
