@@ -33,8 +33,8 @@ def tallies():
 @needs_pages
 def test_chipwire_keeps_its_measured_floors_on_the_real_pages(tallies):
     counts = tallies["chipwire"].counts
-    assert {k: counts[k] for k in FLOORS} == FLOORS, tallies["chipwire"].misses
-    assert {k: counts[k] for k in CEILINGS} == CEILINGS, tallies["chipwire"].misses
+    assert all(counts[k] >= floor for k, floor in FLOORS.items()), tallies["chipwire"].misses
+    assert all(counts[k] <= ceiling for k, ceiling in CEILINGS.items()), tallies["chipwire"].misses
 
 
 @needs_pages
