@@ -625,6 +625,39 @@ def _brief(item: dict[str, Any]) -> str:
     return json.dumps(fields, ensure_ascii=False) + where
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--url", help="The pages' URL.  [default: each file's file: URL]")
+@global_options
+def page(files: tuple[str, ...], url: str | None) -> int:
+    """Title, date (and how it was found), encoding and body of saved HTML pages, as JSONL.
+
+    Checks the page step without a database; a page that fails gets an "error" field.
+    """
+    from pipeline.page_check import page_records
+
+    failed = 0
+    for record in page_records([Path(f) for f in files], url):
+        failed += "error" in record
+        click.echo(json.dumps(record, ensure_ascii=False))
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+@cli.command(name="eval-pages")
+@click.argument("manifest", type=click.Path(dir_okay=False))
+@global_options
+def eval_pages(manifest: str) -> int:
+    """Score the page step on a MANIFEST of real pages, beside trafilatura and htmldate."""
+    from pipeline.page_eval import ManifestError, evaluate, load_manifest, report
+
+    try:
+        cases = load_manifest(Path(manifest))
+    except (OSError, ManifestError) as exc:
+        raise UserError(f"{manifest}: {exc}") from exc
+    click.echo(report(evaluate(cases)))
+    return EXIT_OK
+
+
 # --- sql and export ------------------------------------------------------------------------------
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -25,6 +27,9 @@ from lxml import etree
 
 from pipeline.rules import load_rules
 
+_JSONLD_DEPTH = 8
+# A number in an article's URL path that names it (not a year, not a page number).
+_ARTICLE_ID = re.compile(r"(?<!\d)\d{5,12}(?!\d)")
 # Full-width digits and date separators fold to ASCII one-for-one, so offsets stay valid.
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９－／．：", "0123456789-/.:")
 
@@ -53,6 +58,7 @@ class _Rules:
     furniture_tags: frozenset[str]
     furniture_class_words: tuple[str, ...]
     near_title_chars: int
+    furniture_max_share: float
 
 
 @cache
@@ -85,37 +91,79 @@ def _rules() -> _Rules:
         furniture_tags=frozenset(raw["furniture_tags"]),
         furniture_class_words=tuple(raw["furniture_class_words"]),
         near_title_chars=raw["near_title_chars"],
+        furniture_max_share=raw["furniture_max_share"],
     )
 
 
-def find_published(html: str, url: str) -> tuple[str | None, str | None]:
-    """Return (YYYY-MM-DD, method) with method one of meta, jsonld, text, url, htmldate.
+def find_published(
+    html: str | lxml.html.HtmlElement, url: str, headline: str | None = None
+) -> tuple[str | None, str | None]:
+    """Return (YYYY-MM-DD, method): meta, jsonld, text, url, resource or htmldate.
 
-    Both are None when no rule finds a date.
+    `html` may be a page already parsed (it is not changed). `headline` (the page's
+    headline as chosen by pipeline.headline) marks where the article starts, since a
+    page's first h1 is often the site's logo. Both are None when no rule finds a date.
     """
     rules = _rules()
-    root = _parse(html)
-    if root is not None:
-        taiwan = _is_taiwan_page(root, url, rules)
-        patterns = tuple(p for p in rules.patterns if taiwan or not p.taiwan_only)
-        for method, finder in (
-            ("meta", _from_meta),
-            ("jsonld", _from_jsonld),
-            ("text", _from_text),
-        ):
-            found = finder(root, rules, patterns)
-            if found:
-                return found, method
+    root = html if isinstance(html, lxml.html.HtmlElement) else _parse(html)
+    if root is None:
+        found = _first_date(url, (), rules, compact=True)
+        return (found, "url") if found else (None, None)
+    taiwan = _is_taiwan_page(root, url, rules)
+    patterns = tuple(p for p in rules.patterns if taiwan or not p.taiwan_only)
+    for method, finder in (("meta", _from_meta), ("jsonld", _from_jsonld)):
+        found = finder(root, rules, patterns)
+        if found:
+            return found, method
+    text, title_end = _visible_text(root, rules, _headline_element(root, rules, headline))
+    found = _from_text(text, title_end, rules, patterns)
+    if found:
+        return found, "text"
     found = _first_date(url, (), rules, compact=True)
     if found:
         return found, "url"
-    if root is not None:
-        found = find_date(
-            _without_furniture(root, rules), url=url, original_date=True, extensive_search=False
-        )
-        if found:
-            return found, "htmldate"
-    return None, None
+    found = _from_own_resources(root, url, rules)
+    if found:
+        return found, "resource"
+    shown = _all_dates(text, patterns, rules)
+    found = _from_htmldate(_without_furniture(root, rules, headline), url, shown)
+    return (found, "htmldate") if found else (None, None)
+
+
+def _from_own_resources(root: lxml.html.HtmlElement, url: str, rules: _Rules) -> str | None:
+    """The date in the path of the article's own images and links: those named by its id.
+
+    Many sites keep the date out of the article URL but file the article's images
+    under it (`/images/2018/06/29/1878965_….jpg` for article 1878965); a resource
+    of another article carries another id, so it cannot lend its date.
+    """
+    ids = set(_ARTICLE_ID.findall(urlsplit(url).path))
+    if not ids:
+        return None
+    own = re.compile(r"(?<!\d)(?:" + "|".join(map(re.escape, ids)) + r")(?!\d)")
+    found: Counter[str] = Counter()
+    for value in root.xpath("//meta/@content|//img/@src|//link/@href|//a/@href"):
+        if own.search(value):
+            date_found = _first_date(own.sub(" ", value), (), rules, compact=True)
+            if date_found:
+                found[date_found] += 1
+    if not found:
+        return None
+    return min(found, key=lambda d: (-found[d], d))
+
+
+def _from_htmldate(tree: lxml.html.HtmlElement, url: str, shown: set[str]) -> str | None:
+    """htmldate on the page without furniture, searching extensively only when it must.
+
+    A date it finds must be one the page shows, unless the page shows none (a date
+    only in metadata or scripts): an extensive search also reads related-article
+    links and copyright lines, and a missing date is better than a wrong one.
+    """
+    for extensive in (False, True):
+        found = find_date(tree, url=url, original_date=True, extensive_search=extensive)
+        if found and (not shown or found in shown):
+            return found
+    return None
 
 
 def _parse(html: str) -> lxml.html.HtmlElement | None:
@@ -171,7 +219,7 @@ def _from_jsonld(
             continue
         try:
             data = json.loads(script.text or "", strict=False)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
         for value in _jsonld_values(data, rules.jsonld_keys):
             found = _first_date(value, patterns, rules, compact=True)
@@ -180,27 +228,29 @@ def _from_jsonld(
     return None
 
 
-def _jsonld_values(data: object, keys: frozenset[str]) -> Iterator[str]:
+def _jsonld_values(data: object, keys: frozenset[str], depth: int = 0) -> Iterator[str]:
+    """Values of `keys` anywhere in a JSON-LD document (no real one nests deeper than 8)."""
+    if depth > _JSONLD_DEPTH:
+        return
     if isinstance(data, dict):
         for key, value in data.items():
             if key in keys and isinstance(value, str):
                 yield value
             else:
-                yield from _jsonld_values(value, keys)
+                yield from _jsonld_values(value, keys, depth + 1)
     elif isinstance(data, list):
         for item in data:
-            yield from _jsonld_values(item, keys)
+            yield from _jsonld_values(item, keys, depth + 1)
 
 
 def _from_text(
-    root: lxml.html.HtmlElement, rules: _Rules, patterns: tuple[_DatePattern, ...]
+    text: str, title_end: int | None, rules: _Rules, patterns: tuple[_DatePattern, ...]
 ) -> str | None:
     """A labelled date wins over an unlabelled one near the headline.
 
     Comments, sidebars and footers are left out of the text searched, so their
     timestamps and copyright years cannot be taken for the article's date.
     """
-    text, title_end = _visible_text(root, rules)
     for label in rules.label_tiers:
         for match in label.finditer(text):
             rest = text[match.end() : match.end() + rules.label_window]
@@ -213,11 +263,44 @@ def _from_text(
     return _first_date(text[title_end : title_end + rules.near_title_chars], patterns, rules)
 
 
-def _visible_text(root: lxml.html.HtmlElement, rules: _Rules) -> tuple[str, int | None]:
-    """The page's reader-visible text, one chunk per line, and where the first h1 ends in it."""
+def _headline_element(
+    root: lxml.html.HtmlElement, rules: _Rules, headline: str | None
+) -> lxml.html.HtmlElement | None:
+    """The element that shows the headline: a heading, else any element of the body
+    holding exactly it (`<div class="title">`), else the first h1."""
+    wanted = "".join((headline or "").split())
+    headings = list(root.iter("h1", "h2", "h3"))
+    if wanted:
+        for element in headings:
+            if "".join(element.text_content().split()) == wanted:
+                return element
+        for element in _body_elements(root):
+            # own text first: text_content() of every element would be quadratic
+            own = "".join((element.text or "").split())
+            if (
+                own
+                and wanted.startswith(own[:8])
+                and ("".join(element.text_content().split()) == wanted)
+            ):
+                return element
+    return next((h for h in headings if h.tag == "h1"), None)
+
+
+def _body_elements(root: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    body = root.find("body")
+    for element in (body if body is not None else root).iter():
+        if isinstance(element.tag, str) and element.tag not in ("script", "style", "title"):
+            yield element
+
+
+def _visible_text(
+    root: lxml.html.HtmlElement, rules: _Rules, heading: lxml.html.HtmlElement | None
+) -> tuple[str, int | None]:
+    """The page's reader-visible text, one chunk per line, and where `heading` ends in it."""
     chunks: list[str] = []
     title_end: int | None = None
     length = 0
+    furniture = _Furniture(root, rules, heading)
 
     def add(piece: str | None) -> None:
         nonlocal length
@@ -228,41 +311,74 @@ def _visible_text(root: lxml.html.HtmlElement, rules: _Rules) -> tuple[str, int 
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, element in walker:
         if event == "start":
-            if _skipped(element, rules):
+            if element.tag in rules.hidden_tags or furniture(element):
                 walker.skip_subtree()
             else:
                 add(element.text)
             continue
-        if (
-            event == "end"
-            and element.tag == "h1"
-            and title_end is None
-            and not _skipped(element, rules)
-        ):
+        if event == "end" and element is heading:
             title_end = length
         add(element.tail)
     return "\n".join(chunks).translate(_FULLWIDTH_DIGITS), title_end
 
 
-def _skipped(element: lxml.html.HtmlElement, rules: _Rules) -> bool:
-    return element.tag in rules.hidden_tags or _is_furniture(element, rules)
+class _Furniture:
+    """Navigation, sidebars, comments and footers carry dates that are not the article's.
+
+    A tag or class name is only a hint: ASP.NET wraps the whole page in a <form>,
+    and some sites put the article inside a `main-menu-wrapper`. An element that
+    holds the headline or more than `furniture_max_share` of the page's text is
+    the page, not its furniture.
+    """
+
+    def __init__(
+        self,
+        root: lxml.html.HtmlElement,
+        rules: _Rules,
+        heading: lxml.html.HtmlElement | None,
+    ) -> None:
+        self.rules = rules
+        self.limit = rules.furniture_max_share * _text_size(root)
+        self.keep = set() if heading is None else set(heading.iterancestors())
+
+    def __call__(self, element: lxml.html.HtmlElement) -> bool:
+        if not isinstance(element.tag, str) or not _looks_like_furniture(element, self.rules):
+            return False
+        return element not in self.keep and _text_size(element) <= self.limit
 
 
-def _is_furniture(element: lxml.html.HtmlElement, rules: _Rules) -> bool:
-    """Navigation, sidebars, comments and footers carry dates that are not the article's."""
+def _looks_like_furniture(element: lxml.html.HtmlElement, rules: _Rules) -> bool:
     if element.tag in rules.furniture_tags:
         return True
     marks = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
     return any(word in marks for word in rules.furniture_class_words)
 
 
-def _without_furniture(root: lxml.html.HtmlElement, rules: _Rules) -> lxml.html.HtmlElement:
-    """Drop page furniture in place, so htmldate cannot take a comment's or footer's date."""
-    for element in [
-        e for e in root.iterdescendants() if isinstance(e.tag, str) and _is_furniture(e, rules)
-    ]:
+def _text_size(element: lxml.html.HtmlElement) -> int:
+    return sum(len(piece.strip()) for piece in element.itertext())
+
+
+def _without_furniture(
+    root: lxml.html.HtmlElement, rules: _Rules, headline: str | None
+) -> lxml.html.HtmlElement:
+    """A copy without page furniture, so htmldate cannot take a comment's or footer's date."""
+    tree = deepcopy(root)
+    heading = _headline_element(tree, rules, headline)
+    furniture = _Furniture(tree, rules, heading)
+    for element in [e for e in tree.iterdescendants() if furniture(e)]:
         element.drop_tree()
-    return root
+    return tree
+
+
+def _all_dates(text: str, patterns: tuple[_DatePattern, ...], rules: _Rules) -> set[str]:
+    """Every date the page shows in its article text (furniture left out)."""
+    found: set[str] = set()
+    for pattern in patterns:
+        for match in pattern.regex.finditer(text):
+            valid = _valid(match, pattern.roc, rules)
+            if valid:
+                found.add(valid)
+    return found
 
 
 def _first_date(

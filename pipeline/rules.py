@@ -111,6 +111,7 @@ RULE_FILES: dict[str, RuleFile] = {
             "meta_keys", "jsonld_keys", "labels", "label_gap", "label_window", "date_patterns",
             "compact_pattern", "roc_offset", "year_range", "taiwan_host_suffixes", "taiwan_langs",
             "hidden_tags", "furniture_tags", "furniture_class_words", "near_title_chars",
+            "furniture_max_share",
         ),
         normalized=False,
     ),
