@@ -166,6 +166,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         db_path=_db(args),
         min_interval=args.min_interval,
         timeout=args.timeout,
+        workers=args.workers,
+        dask_address=args.dask_address,
     )
     err.print("ingest: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
     _print_summary(_db(args))
@@ -175,7 +177,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_reextract(args: argparse.Namespace) -> int:
     from flows.reextract import reextract
 
-    stats = reextract(db_path=_db(args))
+    stats = reextract(db_path=_db(args), workers=args.workers, dask_address=args.dask_address)
     err.print("reextract: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
     return 0
 
@@ -245,6 +247,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_dask_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--workers", type=int, help="extraction processes on this machine (default: one per core)"
+    )
+    p.add_argument(
+        "--dask-address",
+        help="extract on this Dask cluster, e.g. tcp://host:8786 (default: $CHIPWIRE_DASK_ADDRESS)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chipwire", description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="DuckDB file (default: $CHIPWIRE_DB or data/chipwire.duckdb)")
@@ -256,9 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-interval", type=float, default=1.0, help="seconds between requests to a host"
     )
     p.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
+    _add_dask_options(p)
     p.set_defaults(run=cmd_ingest)
 
     p = sub.add_parser("reextract", help="re-run the rules over stored pages (no network)")
+    _add_dask_options(p)
     p.set_defaults(run=cmd_reextract)
 
     p = sub.add_parser("serve", help="run the daily ingest every day at 06:00 Asia/Shanghai")

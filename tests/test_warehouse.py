@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from pipeline.migrate import MigrationError, apply_schema
+from pipeline.migrate import MigrationError, apply_schema, read_migrations
 from pipeline.warehouse import Warehouse, default_db_path
 from pipeline.warehouse_sql import WAREHOUSE_DIR
 
@@ -188,7 +188,8 @@ def test_reopening_applies_no_migration_again_and_keeps_data(tmp_path):
         con.close()
     with Warehouse(path) as again:
         assert snapshot(again, ("schema_migrations", *DATA_TABLES)) == before
-        assert [v for (v,) in again.query("SELECT version FROM schema_migrations")[1]] == [1]
+        shipped = [m.version for m in read_migrations(WAREHOUSE_DIR / "migrations")]
+        assert [v for (v,) in again.query("SELECT version FROM schema_migrations")[1]] == shipped
 
 
 def test_newer_migration_applies_on_top_of_an_old_file(tmp_path):
@@ -196,12 +197,12 @@ def test_newer_migration_applies_on_top_of_an_old_file(tmp_path):
     with Warehouse(path) as old:
         load_run(old, old.start_run("ingest"))
     folder = copy_of_warehouse_dir(tmp_path)
-    (folder / "migrations" / "002_article_language.sql").write_text(
+    (folder / "migrations" / "900_article_language.sql").write_text(
         "ALTER TABLE articles ADD COLUMN language VARCHAR DEFAULT 'zh';"
     )
     con = duckdb.connect(str(path))
     try:
-        assert apply_schema(con, folder) == [2]
+        assert apply_schema(con, folder) == [900]
         assert apply_schema(con, folder) == []
         assert con.execute("SELECT article_id, language FROM articles ORDER BY 1").fetchall() == [
             ("a", "zh"),
@@ -229,11 +230,11 @@ def test_editing_an_applied_migration_is_refused(tmp_path):
 def test_file_migrated_by_newer_code_is_refused(tmp_path):
     path = tmp_path / "w.duckdb"
     folder = copy_of_warehouse_dir(tmp_path)
-    (folder / "migrations" / "002_more.sql").write_text("CREATE TABLE more (x INTEGER);")
+    (folder / "migrations" / "900_more.sql").write_text("CREATE TABLE more (x INTEGER);")
     con = duckdb.connect(str(path))
     apply_schema(con, folder)
     con.close()
-    with pytest.raises(MigrationError, match=r"\[2\]"):
+    with pytest.raises(MigrationError, match=r"\[900\]"):
         Warehouse(path)
 
 
@@ -241,14 +242,14 @@ def test_failing_migration_leaves_no_trace(tmp_path):
     path = tmp_path / "w.duckdb"
     Warehouse(path).close()
     folder = copy_of_warehouse_dir(tmp_path)
-    (folder / "migrations" / "002_broken.sql").write_text(
+    (folder / "migrations" / "900_broken.sql").write_text(
         "CREATE TABLE half (x INTEGER);\nSELECT * FROM no_such_table;"
     )
     con = duckdb.connect(str(path))
     try:
         with pytest.raises(duckdb.CatalogException):
             apply_schema(con, folder)
-        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone() == (1,)
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] < 900
         assert con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'half'"
         ).fetchone() == (0,)
@@ -330,13 +331,17 @@ def test_fetch_times_with_a_zone_are_stored_as_utc(wh):
 # --- retry bookkeeping ----------------------------------------------------------
 
 
-def test_urls_done_are_those_with_an_article(loaded):
-    assert loaded.urls_done() == {
-        "https://x/a",
-        "https://x/a?canonical",
-        "https://x/b",
-        "https://x/b?canonical",
-    }
+def test_urls_done_are_those_of_the_given_urls_with_an_article(loaded):
+    asked = ["https://x/a", "https://x/b?canonical", "https://x/c", "https://x/new"]
+    assert loaded.urls_done(asked) == {"https://x/a", "https://x/b?canonical"}
+    assert loaded.urls_done([]) == set()
+
+
+def test_an_article_without_its_facts_is_not_done(loaded):
+    loaded.upsert_articles([article("e", "https://x/e", "正文")])
+    assert loaded.urls_done(["https://x/e"]) == set()
+    loaded.replace_facts([{**facts_a(), "id": "e", "chips": [], "money": [], "prices": []}], "r")
+    assert loaded.urls_done(["https://x/e"]) == {"https://x/e"}
 
 
 def test_failed_fetch_is_retried_until_it_succeeds(loaded):
@@ -355,7 +360,12 @@ def test_page_failing_after_fetch_is_retried_until_it_has_an_article(loaded):
         1
     ] == [("extract", "not HTML")]
     loaded.upsert_articles([article("d", "https://x/d", "正文")])
+    assert ("https://x/d", "ithome") in loaded.urls_to_retry()  # no facts yet: not done
+    loaded.replace_facts([{**facts_b(), "id": "d"}], "rules-1")
     assert ("https://x/d", "ithome") not in loaded.urls_to_retry()
+    assert loaded.query("SELECT has_article FROM url_status WHERE url = 'https://x/d'")[1] == [
+        (True,)
+    ]
 
 
 # --- facts ------------------------------------------------------------------------
