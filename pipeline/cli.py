@@ -223,7 +223,7 @@ def _print_table(title: str, columns: list[str], rows: list[tuple]) -> None:
 def cmd_sql(args: argparse.Namespace) -> int:
     from pipeline.warehouse import Warehouse
 
-    with Warehouse(_db(args)) as wh:
+    with Warehouse(_db(args), read_only=True) as wh:  # a query never changes the file
         columns, rows = wh.query(args.query)
     if args.csv:
         writer = csv.writer(sys.stdout)

@@ -627,3 +627,123 @@ def test_discovery_failures_and_pages_failing_five_times_are_not_retried(tmp_pat
             retry = wh.urls_to_retry()
             assert ("https://x/feed.xml", "x") not in retry
             assert (("https://x/broken", "x") in retry) == (attempt < 4)
+
+
+# --- crash safety and readers ---------------------------------------------------
+
+
+def test_runs_left_running_are_marked_abandoned_at_the_next_start(wh):
+    killed = wh.start_run("daily_ingest")
+    finished = wh.start_run("daily_ingest")
+    wh.finish_run(finished, "completed", {})
+    assert wh.abandon_runs() == 1
+    statuses = dict(wh.query("SELECT run_id, status FROM runs")[1])
+    assert statuses == {killed: "abandoned", finished: "completed"}
+    assert wh.abandon_runs() == 0
+
+
+def _batch_tables(records, version="rules-1"):
+    from pipeline.warehouse_rows import article_rows, fact_rows
+
+    arts = [article(r["id"], f"https://x/{r['id']}", r["text"]) for r in records]
+    return article_rows(arts, T0), fact_rows(records, version)
+
+
+def test_a_failing_batch_load_leaves_no_article_and_no_fact(wh):
+    articles, facts = _batch_tables([{**facts_a(), "text": TEXT_A}])
+    broken = {**facts, "money": facts["money"].drop_columns(["currency"])}
+    run_id = wh.start_run("daily_ingest")
+    with pytest.raises(duckdb.Error):
+        wh.load_batch(
+            run_id,
+            fetches=[fetch("https://x/a")],
+            articles=articles,
+            facts=broken,
+            failures=[],
+            extractor_version="rules-1",
+        )
+    assert snapshot(wh, ("articles", "raw_pages", "fetch_attempts", "chips"))["articles"] == []
+    assert wh.query("SELECT count(*) FROM raw_pages")[1] == [(0,)]
+    wh.load_batch(
+        run_id,
+        fetches=[fetch("https://x/a")],
+        articles=articles,
+        facts=facts,
+        failures=[],
+        extractor_version="rules-1",
+    )
+    assert wh.urls_done(["https://x/a"]) == {"https://x/a"}
+    assert wh.query("SELECT count(*) FROM chips")[1] == [(len(facts_a()["chips"]),)]
+
+
+def test_ten_thousand_failed_fetches_are_recorded_in_one_bulk_load(wh):
+    run_id = wh.start_run("daily_ingest")
+    failures = [
+        {"url": f"https://x/{n}", "source": "x", "stage": "extract", "error": f"https://x/{n}: bad"}
+        for n in range(10_000)
+    ]
+    wh.record_failures(run_id, failures)
+    assert wh.query("SELECT count(*), count(DISTINCT url) FROM fetch_attempts")[1] == [
+        (10_000, 10_000)
+    ]
+    assert len(wh.urls_to_retry()) == 10_000
+
+
+def test_a_dropped_table_does_not_lock_the_user_out_and_says_how_to_repair(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        load_run(wh, wh.start_run("ingest"))
+        wh.query("DROP VIEW chip_price_history")
+        wh.query("DROP TABLE prices")
+    with Warehouse(path) as wh:
+        assert len(wh.problems) == 1
+        (problem,) = wh.problems
+        assert "chip_price_history" in problem and "prices" in problem and "Repair" in problem
+        assert wh.query("SELECT count(*) FROM articles")[1] == [(2,)]
+        assert wh.query("SELECT count(*) FROM chip_mentions_daily")[1][0][0] > 0
+
+
+def test_a_read_only_warehouse_never_migrates_or_writes(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    folder = tmp_path / "first"
+    shutil.copytree(WAREHOUSE_DIR, folder)
+    for later in sorted((folder / "migrations").glob("*.sql"))[1:]:
+        later.unlink()
+    apply_schema(con, folder)  # a file made by the first schema only
+    con.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with Warehouse(path, read_only=True) as wh:
+        assert wh.query("SELECT version FROM schema_migrations")[1] == [(1,)]
+        assert wh.query("SELECT count(*) FROM articles")[1] == [(0,)]
+        with pytest.raises(duckdb.Error, match="read-only"):
+            wh.query("DROP TABLE articles")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    with pytest.raises(FileNotFoundError, match="no such database"):
+        Warehouse(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_a_locked_file_is_waited_for_then_the_lock_error_is_raised(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "held.duckdb"
+    Warehouse(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,sys; c=duckdb.connect({str(path)!r}); print('ok', flush=True); sys.stdin.readline()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(duckdb.IOException, match="lock"):
+            Warehouse(path, lock_wait=0.3)
+    finally:
+        holder.communicate("done\n", timeout=60)
+    with Warehouse(path, lock_wait=30) as wh:  # released: opens at once
+        assert wh.query("SELECT 1")[1] == [(1,)]
