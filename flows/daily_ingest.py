@@ -27,6 +27,7 @@ from pipeline.discover import Candidate, discover
 from pipeline.fetch import Fetcher
 from pipeline.sources import Source, resolve_sources
 from pipeline.spool import Spool, spool_folder
+from pipeline.warc import WarcError, warc_pages
 from pipeline.warehouse import Warehouse, default_db_path, is_lock_error
 
 BATCH_SIZE = 100  # pages per batch: enough to hide Prefect's cost, small enough to stay flat
@@ -124,8 +125,9 @@ def daily_ingest(
         pipeline.finish()
         recovered = pipeline.batches_loaded
 
+        web = [s for s in resolved if s.kind != "warc"]
         with Fetcher(min_interval=min_interval, timeout=timeout, retries=retries) as fetcher:
-            candidates, sources_failed = _discover_all(resolved, fetcher)
+            candidates, sources_failed = _discover_all(web, fetcher)
             for failure in sources_failed:
                 logger.warning("source %s: %s", failure["source"], failure["error"])
             with Warehouse(db, lock_wait=lock_wait) as wh:
@@ -141,6 +143,25 @@ def daily_ingest(
                 fetched, failed = fetched + ok, failed + bad
                 pipeline.submit(Path(path).read_bytes(), run_id, path)
                 logger.info("fetched %d/%d pages", fetched + failed, len(todo))
+        seq = len(todo) // batch_size + 1
+        archived = 0
+        for source in (s for s in resolved if s.kind == "warc"):
+            try:
+                for chunk in chunked(
+                    warc_pages(source.location, source.name, source.region), batch_size
+                ):
+                    with Warehouse(db, lock_wait=lock_wait) as wh:
+                        done = wh.urls_done([p["url"] for p in chunk])
+                    chunk = [p for p in chunk if p["url"] not in done]
+                    if chunk:
+                        path = spool.write(run_id, seq, page_batch(chunk))
+                        seq, archived = seq + 1, archived + len(chunk)
+                        pipeline.submit(path.read_bytes(), run_id, str(path))
+            except WarcError as exc:
+                logger.warning("source %s: %s", source.name, exc)
+                sources_failed.append(
+                    {"source": source.name, "url": source.location, "error": str(exc)}
+                )
         pipeline.finish()
 
     stats = {
@@ -149,6 +170,7 @@ def daily_ingest(
         "candidates": len(candidates),
         "pages_fetched": fetched,
         "pages_failed": failed,
+        "pages_archived": archived,
         **pipeline.totals,
         "facts": sum(pipeline.totals[name] for name in ("chips", "money", "prices", "dates")),
         "batches_recovered": recovered,
