@@ -112,6 +112,8 @@ def daily_ingest(
     regions = {s.name: s.region for s in resolved}
     spool = Spool(spool_folder(db))
     with Warehouse(db, lock_wait=lock_wait) as wh:
+        for problem in wh.problems:
+            logger.warning("%s", problem)
         abandoned = wh.abandon_runs()
         run_id = wh.start_run("daily_ingest")
         wh.upsert_sources([asdict(s) for s in resolved])
