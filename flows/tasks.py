@@ -105,6 +105,8 @@ class BatchPipeline:
                 self.batches_left += 1
             return
         batch: ExtractedBatch = future.result()
+        # Prefect keeps every future of the run; release the data so the worker can drop it
+        future.wrapped_future.release()
         if self._locked:  # one long wait per run is enough: the rest go straight to the spool
             self.batches_left += 1
             return
