@@ -223,7 +223,8 @@ def _print_table(title: str, columns: list[str], rows: list[tuple]) -> None:
 def cmd_sql(args: argparse.Namespace) -> int:
     from pipeline.warehouse import Warehouse
 
-    with Warehouse(_db(args), read_only=True) as wh:  # a query never changes the file
+    # a query never changes an existing file (nor migrates it); a new one gets the schema
+    with Warehouse(_db(args), read_only=Path(_db(args)).is_file()) as wh:
         columns, rows = wh.query(args.query)
     if args.csv:
         writer = csv.writer(sys.stdout)
