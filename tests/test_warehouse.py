@@ -1,4 +1,5 @@
 import hashlib
+import json
 import shutil
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -536,6 +537,19 @@ def test_raw_pages_come_back_for_reextraction(loaded):
         ("https://x/a", b"<html>ok</html>", {"content-type": "text/html; charset=utf-8"}, "ithome"),
         ("https://x/b", b"<html>ok</html>", {"content-type": "text/html; charset=utf-8"}, "ithome"),
     ]
+
+
+def test_stored_pages_come_back_in_keyset_batches_with_region_and_stored_date(loaded):
+    first = loaded.stored_page_batch("", 1).to_pylist()
+    assert [(p["url"], p["region"], p["feed_published"]) for p in first] == [
+        ("https://x/a", "CN", "2025-05-28")
+    ]
+    rest = loaded.stored_page_batch(first[-1]["url"], 10).to_pylist()
+    assert [(p["url"], p["body"], p["feed_published"]) for p in rest] == [
+        ("https://x/b", b"<html>ok</html>", None)
+    ]
+    assert json.loads(rest[0]["headers"]) == {"content-type": "text/html; charset=utf-8"}
+    assert loaded.stored_page_batch("https://x/b", 10).num_rows == 0
 
 
 def test_source_regions_reflect_the_latest_upsert(loaded):
