@@ -1,27 +1,39 @@
-"""The daily job: discover → fetch → extract → normalize → facts → load.
+"""The daily job: discover → fetch → extract → normalize → facts → load, batch by batch.
 
-A page that fails at any stage is recorded in the warehouse and fetched again
-by the next run; only a failure to reach the warehouse fails the run.
+Fetching stays in this process (it is waiting on the network, and pacing per
+host needs one shared fetcher); each fetched batch is spooled to disk, sent
+to the Dask workers for extraction, and loaded by this process, the only
+DuckDB writer, as soon as it comes back. A page that fails at any stage is
+recorded and fetched again by the next run; a kill or a locked database
+loses nothing (pipeline/spool.py).
 """
 
 from __future__ import annotations
 
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.tasks import Failure, collect, extract_article, load
+from flows.runner import dask_runner, worker_count
+from flows.tasks import BatchPipeline
+from pipeline.batches import chunked, page_batch
+from pipeline.crash import crash_point
 from pipeline.discover import Candidate, Discovery, discover, worth_retrying
-from pipeline.fetch import Fetcher, FetchResult
+from pipeline.fetch import Fetcher
 from pipeline.listing import skipped_by_listing
 from pipeline.snapshot import publish_snapshot
 from pipeline.sources import Source, local_roots, resolve_sources
-from pipeline.warehouse import Warehouse, default_db_path
+from pipeline.spool import Spool, spool_folder
+from pipeline.warc import WarcError, warc_pages
+from pipeline.warehouse import Warehouse, default_db_path, is_lock_error
 
-PROGRESS_EVERY = 25  # pages between progress lines on long runs
+BATCH_SIZE = 100  # pages per batch: enough to hide Prefect's cost, small enough to stay flat
+FETCH_THREADS = 8  # concurrent requests; the fetcher still paces each host
 
 
 def _unexpected(task: Any, task_run: Any, state: Any) -> bool:
@@ -38,103 +50,190 @@ def discover_source(source: Source, fetcher: Fetcher) -> Discovery:
     return discover(source, fetcher)
 
 
-@task(retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def fetch_page(candidate: Candidate, fetcher: Fetcher) -> FetchResult:
-    """The fetcher retries HTTP trouble itself; Prefect's retry covers the unexpected."""
-    return fetcher.fetch(candidate.url)
+@task(cache_policy=NO_CACHE)
+def fetch_batch(
+    candidates: list[Candidate],
+    fetcher: Fetcher,
+    regions: dict[str, str | None],
+    spool: Spool,
+    run_id: str,
+    seq: int,
+) -> tuple[str, int, int]:
+    """Fetch a batch and spool it before anything else happens to it: (file, ok, failed)."""
+    with ThreadPoolExecutor(FETCH_THREADS) as pool:
+        results = list(pool.map(lambda c: fetcher.fetch(c.url), candidates))
+    pages = [
+        {
+            **asdict(result),
+            "source": candidate.source,
+            "region": regions.get(candidate.source),
+            "feed_published": candidate.published,
+        }
+        for candidate, result in zip(candidates, results, strict=True)
+    ]
+    path = spool.write(run_id, seq, page_batch(pages))
+    crash_point("fetch:after_spool")
+    ok = sum(1 for r in results if r.error is None and r.body is not None)
+    return str(path), ok, len(results) - ok
 
 
-def _fetch_row(result: FetchResult, source: str) -> dict[str, Any]:
-    row = asdict(result)
-    row["source"] = source
-    return row
+class Discovered(NamedTuple):
+    candidates: dict[str, Candidate]
+    sources_failed: list[dict[str, str]]
+    skipped_by_listing: list[dict[str, str]]  # one failure row per listing with bad entries
+    entries_skipped: int  # each bad entry stands alone: skipped and counted
 
 
-@flow(name="daily_ingest", task_runner=ThreadPoolTaskRunner(max_workers=8))
+def _discover_all(sources: list[Source], fetcher: Fetcher) -> Discovered:
+    """Every source at once (each is a few requests to its own host)."""
+    with ThreadPoolExecutor(max(1, min(FETCH_THREADS, len(sources)))) as pool:
+        futures = [
+            pool.submit(contextvars.copy_context().run, discover_source, s, fetcher)
+            for s in sources
+        ]
+    candidates: dict[str, Candidate] = {}
+    failed = []
+    skipped = []
+    entries = 0
+    for source, future in zip(sources, futures, strict=True):
+        try:
+            found = future.result()
+        except Exception as exc:
+            failed.append({"source": source.name, "url": source.location, "error": str(exc)})
+            continue
+        for candidate in found:
+            candidates.setdefault(candidate.url, candidate)
+        entries += len(found.skipped)
+        for listing, error in skipped_by_listing(found.skipped).items():
+            skipped.append({"source": source.name, "url": listing, "error": error})
+    return Discovered(candidates, failed, skipped, entries)
+
+
+@flow(name="daily_ingest")
 def daily_ingest(
     sources: list[str] | None = None,
     db_path: str | None = None,
     min_interval: float = 1.0,
     timeout: float = 20.0,
     retries: int = 3,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    lock_wait: float = 60.0,
 ) -> dict[str, Any]:
     """Ingest every source; `sources` are TOML files, feed/sitemap/page URLs or local paths.
 
-    With no sources, the shipped `config/sources.toml` is used.
+    With no sources, the shipped `config/sources.toml` is used. `workers` sizes
+    the local Dask cluster (default: one per core); `dask_address` (default
+    $CHIPWIRE_DASK_ADDRESS) runs extraction on an existing cluster instead.
     """
     logger = get_run_logger()
-    db = str(db_path or default_db_path())
+    db = Path(db_path or default_db_path())
     resolved = resolve_sources(sources)
     regions = {s.name: s.region for s in resolved}
-    with Warehouse(db) as wh:
+    spool = Spool(spool_folder(db))
+    with Warehouse(db, lock_wait=lock_wait) as wh:
+        for problem in wh.problems:
+            logger.warning("%s", problem)
+        abandoned = wh.abandon_runs()
         run_id = wh.start_run("daily_ingest")
         wh.upsert_sources([asdict(s) for s in resolved])
-        done = wh.urls_done()
-        retry = wh.urls_to_retry()
+    crash_point("run:after_start")
 
-    failures: list[Failure] = []
-    sources_failed: list[dict[str, str]] = []
-    skipped = 0
-    candidates: dict[str, Candidate] = {}
-    with Fetcher(
-        min_interval=min_interval,
-        timeout=timeout,
-        retries=retries,
-        local_roots=local_roots(resolved),
-    ) as fetcher:
-        futures = [discover_source.submit(s, fetcher) for s in resolved]
-        for source, future in zip(resolved, futures, strict=True):
-            future.wait()
-            if future.state.is_completed():
-                discovery = future.result()
-                for candidate in discovery:
-                    candidates.setdefault(candidate.url, candidate)
-                skipped += len(discovery.skipped)
-                for listing, error in skipped_by_listing(discovery.skipped).items():
-                    failures.append(Failure(listing, source.name, "discover", error))
-            else:
-                error = str(future.result(raise_on_failure=False) or "discovery failed")
-                logger.warning("source %s: %s", source.name, error)
-                failures.append(Failure(source.location, source.name, "discover", error))
+    with dask_runner(workers, dask_address) as runner:
+        pipeline = BatchPipeline(runner, str(db), lock_wait, 2 * worker_count(runner))
+        leftovers = spool.pending()
+        for path in leftovers:  # fetched by an earlier run that was killed or locked out
+            pipeline.submit(path.read_bytes(), Spool.run_id_of(path), str(path))
+        pipeline.finish()
+        recovered = pipeline.batches_loaded
+
+        web = [s for s in resolved if s.kind != "warc"]
+        with Fetcher(
+            min_interval=min_interval,
+            timeout=timeout,
+            retries=retries,
+            local_roots=local_roots(resolved),
+        ) as fetcher:
+            candidates, sources_failed, listing_failures, entries_skipped = _discover_all(
+                web, fetcher
+            )
+            for failure in sources_failed:
+                logger.warning("source %s: %s", failure["source"], failure["error"])
+            with Warehouse(db, lock_wait=lock_wait) as wh:
+                for url, source in wh.urls_to_retry():
+                    candidates.setdefault(url, Candidate(url=url, source=source))
+                done = wh.urls_done(list(candidates))
+            todo = [c for url, c in candidates.items() if url not in done]
+            logger.info("%d candidates, %d new or to retry", len(candidates), len(todo))
+
+            fetched = failed = 0
+            for seq, chunk in enumerate(chunked(todo, batch_size)):
+                path, ok, bad = fetch_batch(chunk, fetcher, regions, spool, run_id, seq)
+                fetched, failed = fetched + ok, failed + bad
+                pipeline.submit(Path(path).read_bytes(), run_id, path)
+                logger.info("fetched %d/%d pages", fetched + failed, len(todo))
+        seq = len(todo) // batch_size + 1
+        archived = 0
+        for source in (s for s in resolved if s.kind == "warc"):
+            try:
+                for chunk in chunked(
+                    warc_pages(source.location, source.name, source.region), batch_size
+                ):
+                    with Warehouse(db, lock_wait=lock_wait) as wh:
+                        done = wh.urls_done([p["url"] for p in chunk])
+                    chunk = [p for p in chunk if p["url"] not in done]
+                    if chunk:
+                        path = spool.write(run_id, seq, page_batch(chunk))
+                        seq, archived = seq + 1, archived + len(chunk)
+                        pipeline.submit(path.read_bytes(), run_id, str(path))
+            except WarcError as exc:
+                logger.warning("source %s: %s", source.name, exc)
                 sources_failed.append(
-                    {"source": source.name, "url": source.location, "error": error}
+                    {"source": source.name, "url": source.location, "error": str(exc)}
                 )
-        for url, source in retry:
-            candidates.setdefault(url, Candidate(url=url, source=source))
-        todo = [c for url, c in candidates.items() if url not in done]
-        logger.info("%d candidates, %d new or to retry", len(candidates), len(todo))
+        pipeline.finish()
 
-        fetched = [fetch_page.submit(c, fetcher) for c in todo]
-        fetches: list[dict[str, Any]] = []
-        extracted = []
-        for done_count, (candidate, future) in enumerate(zip(todo, fetched, strict=True), 1):
-            result: FetchResult = future.result()
-            fetches.append(_fetch_row(result, candidate.source))
-            if done_count % PROGRESS_EVERY == 0 or done_count == len(todo):
-                logger.info("fetched %d/%d pages", done_count, len(todo))
-            if result.ok:
-                extracted.append(
-                    extract_article.submit(
-                        candidate.url,
-                        result.body,
-                        candidate.source,
-                        result.headers.get("content-type"),
-                        regions.get(candidate.source),
-                        candidate.published,
-                    )
-                )
-    outcome = collect([f.result() for f in extracted])
-    logger.info("extracted %d articles, %d failures", len(outcome.bundles), len(outcome.failures))
-    outcome.failures[:0] = failures
     stats = {
-        "sources": len(resolved),
-        "candidates": len(candidates),
-        "fetched": sum(1 for f in fetches if f["error"] is None),
-        "fetch_errors": sum(1 for f in fetches if f["error"] is not None),
-        "entries_skipped": skipped,
-        "sources_failed": sources_failed,
         "run_id": run_id,
+        "sources": len(resolved),
+        "sources_failed": sources_failed,
+        "candidates": len(candidates),
+        "entries_skipped": entries_skipped,
+        "pages_fetched": fetched,
+        "pages_failed": failed,
+        "pages_archived": archived,
+        **pipeline.totals,
+        "facts": sum(pipeline.totals[name] for name in ("chips", "money", "prices", "dates")),
+        "batches_recovered": recovered,
+        "batches_spooled": pipeline.batches_left,
+        "abandoned_runs": abandoned,
     }
-    stats = load(db, run_id, outcome, fetches, stats)
-    publish_snapshot(db)  # issue 10: the Parquet snapshot readers use while we hold the file
+    discover_failures = [
+        {"url": f["url"], "source": f["source"], "stage": "discover", "error": f["error"]}
+        for f in sources_failed + listing_failures
+    ]
+    try:
+        with Warehouse(db, lock_wait=lock_wait) as wh:
+            wh.record_failures(run_id, discover_failures)
+            wh.finish_run(run_id, "completed" if not pipeline.batches_left else "spooled", stats)
+    except Exception as exc:
+        if not is_lock_error(exc):
+            raise
+        # the pages are safe in the spool; the next run loads them and marks this run abandoned
+        logger.warning("database locked past %gs; the run's record is not updated", lock_wait)
+        return stats
+    publish(db, logger)
     return stats
+
+
+def publish(db: Path, logger: Any) -> None:
+    """The Parquet snapshot readers use while a run holds the file (issue 10).
+
+    A snapshot that cannot be written (database locked, disk full) leaves the
+    previous one in place: the data is in the warehouse, and the next run publishes.
+    """
+    try:
+        publish_snapshot(db)
+    except Exception as exc:
+        logger.warning("snapshot not published (the previous one stays): %s", exc)

@@ -2,40 +2,59 @@
 
 Used after the rules or the chip catalog change: the warehouse keeps each
 page's raw bytes, so the facts of every article can be rebuilt and replaced.
+Stored pages are read in keyset-paged batches and extracted on the Dask
+workers, so memory stays flat however large the warehouse.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from prefect import flow
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect import flow, get_run_logger
 
-from flows.tasks import collect, extract_article, load
-from pipeline.snapshot import publish_snapshot
+from flows.daily_ingest import publish
+from flows.runner import dask_runner, worker_count
+from flows.tasks import FACT_TABLES, BatchPipeline
+from pipeline.spool import table_to_bytes
 from pipeline.warehouse import Warehouse, default_db_path
 
+BATCH_SIZE = 100
 
-@flow(name="reextract", task_runner=ThreadPoolTaskRunner(max_workers=2))
-def reextract(db_path: str | None = None) -> dict[str, Any]:
-    db = str(db_path or default_db_path())
-    with Warehouse(db) as wh:
+
+@flow(name="reextract")
+def reextract(
+    db_path: str | None = None,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    lock_wait: float = 60.0,
+) -> dict[str, Any]:
+    db = Path(db_path or default_db_path())
+    with Warehouse(db, lock_wait=lock_wait) as wh:
+        abandoned = wh.abandon_runs()
         run_id = wh.start_run("reextract")
-        pages = list(wh.raw_pages())
-        regions = wh.source_regions()
-        published = {a["url"]: a["published"] for a in wh.articles()}
-    futures = [
-        extract_article.submit(
-            page["url"],
-            page["body"],
-            page["source"],
-            page["headers"].get("content-type"),
-            regions.get(page["source"]),
-            published.get(page["url"]),
-        )
-        for page in pages
-    ]
-    outcome = collect([f.result() for f in futures])
-    stats = load(db, run_id, outcome, [], {"pages": len(pages)})
-    publish_snapshot(db)  # issue 10: the Parquet snapshot readers use while we hold the file
+    pages, after = 0, ""
+    with dask_runner(workers, dask_address) as runner:
+        pipeline = BatchPipeline(runner, str(db), lock_wait, 2 * worker_count(runner))
+        while True:
+            with Warehouse(db, lock_wait=lock_wait) as wh:
+                batch = wh.stored_page_batch(after, batch_size)
+            if batch.num_rows == 0:
+                break
+            pages += batch.num_rows
+            after = batch["url"][-1].as_py()
+            pipeline.submit(table_to_bytes(batch), run_id, None)
+        pipeline.finish()
+    stats = {
+        "run_id": run_id,
+        "pages": pages,
+        **pipeline.totals,
+        "facts": sum(pipeline.totals[name] for name in FACT_TABLES),
+        "batches_failed": pipeline.batches_failed,
+        "abandoned_runs": abandoned,
+    }
+    with Warehouse(db, lock_wait=lock_wait) as wh:
+        wh.finish_run(run_id, "completed" if not pipeline.batches_failed else "partial", stats)
+    publish(db, get_run_logger())
     return stats

@@ -1,99 +1,126 @@
-"""Tasks shared by the ingest and re-extract flows.
+"""Tasks shared by the ingest and re-extract flows, at batch grain.
 
-Tasks receive paths and plain values, never a DuckDB connection: DuckDB allows
-one process per file and a connection in task inputs breaks Prefect's caching
-(field notes). Caching is off: every input here is a page body, not worth hashing.
+A task handles one batch of tens to a few hundred pages and takes small
+arguments (a batch's bytes, a spool path, ids): Prefect walks every argument
+twice before a task starts, and a task per page cost more than the page's own
+work (field notes). Tasks receive paths, never a DuckDB connection: DuckDB
+allows one process per file. Caching is off: the inputs are page bodies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import deque
+from pathlib import Path
 from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect_dask import DaskTaskRunner
 
-from pipeline.article import ArticleBundle, build_article
+from pipeline.batches import ExtractedBatch, extract_batch, fetch_dicts
+from pipeline.crash import crash_point
 from pipeline.facts.extract import extractor_version
-from pipeline.warehouse import Warehouse
+from pipeline.spool import Spool, table_from_bytes
+from pipeline.warehouse import Warehouse, is_lock_error
+
+FACT_TABLES = ("chips", "money", "prices", "dates")
 
 
-@dataclass
-class Failure:
-    url: str
-    source: str
-    stage: str
-    error: str
-
-
-@dataclass
-class Outcome:
-    bundles: list[ArticleBundle] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
+@task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def extract_pages(pages: bytes) -> ExtractedBatch:
+    """Runs in a Dask worker: extract, normalize and find facts in one batch of pages."""
+    return extract_batch(table_from_bytes(pages), extractor_version())
 
 
 @task(cache_policy=NO_CACHE)
-def extract_article(
-    url: str,
-    body: bytes,
-    source: str,
-    content_type: str | None,
-    region: str | None,
-    feed_published: str | None,
-) -> ArticleBundle | Failure:
-    """A page that cannot be extracted is a recorded failure, never a failed run."""
-    try:
-        return build_article(
-            url,
-            body,
-            source=source,
-            content_type=content_type,
-            region=region,
-            feed_published=feed_published,
+def load_batch(
+    db_path: str, run_id: str, spool_file: str | None, batch: ExtractedBatch, lock_wait: float
+) -> dict[str, int]:
+    """Write one batch in one transaction; its spool file goes only once that has committed."""
+    pages = Spool.read(Path(spool_file)) if spool_file else None
+    with Warehouse(db_path, lock_wait=lock_wait) as wh:
+        wh.load_batch(
+            run_id,
+            fetches=fetch_dicts(pages) if pages is not None else [],
+            articles=batch.articles,
+            facts=batch.facts,
+            failures=batch.failures,
+            extractor_version=extractor_version(),
         )
-    except Exception as exc:  # one broken page must not stop the run
-        get_run_logger().warning("extract failed for %s: %s", url, exc)
-        return Failure(
-            url=url, source=source, stage="extract", error=f"{type(exc).__name__}: {exc}"
-        )
+    crash_point("load:after_commit")
+    if spool_file:
+        Spool.remove(Path(spool_file))
+    counts = {name: batch.facts[name].num_rows for name in FACT_TABLES}
+    return {"articles": batch.articles.num_rows, "failures": len(batch.failures), **counts}
 
 
-@task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def load(
-    db_path: str,
-    run_id: str,
-    outcome: Outcome,
-    fetches: list[dict[str, Any]],
-    stats: dict[str, Any],
-) -> dict[str, Any]:
-    """One short write session: DuckDB lets one process hold the file at a time."""
-    version = extractor_version()
-    with Warehouse(db_path) as wh:
-        if fetches:
-            wh.record_fetches(run_id, fetches)
-        for failure in outcome.failures:
-            wh.record_failure(run_id, failure.url, failure.source, failure.stage, failure.error)
-        wh.upsert_articles([b.article for b in outcome.bundles])
-        wh.replace_facts([b.facts for b in outcome.bundles], version)
-        stats = {
-            **stats,
-            "articles": len(outcome.bundles),
-            "failures": len(outcome.failures),
-            "extractor_version": version,
-            **{
-                name: sum(len(b.facts[name]) for b in outcome.bundles)
-                for name in ("chips", "money", "prices", "dates")
-            },
+class BatchPipeline:
+    """Sends batches to the workers and loads each result, oldest first, as it completes.
+
+    At most two batches per worker are in flight, so memory stays flat however
+    long the run. A batch that cannot be loaded (the database stays locked
+    past `lock_wait`, or its extraction failed) keeps its spool file for the
+    next run; nothing fetched is lost.
+    """
+
+    def __init__(
+        self, runner: DaskTaskRunner, db_path: str, lock_wait: float, in_flight: int
+    ) -> None:
+        self.runner = runner
+        self.db_path = db_path
+        self.lock_wait = lock_wait
+        self.in_flight = max(1, in_flight)
+        self.totals: dict[str, int] = {
+            "articles": 0,
+            "extract_failures": 0,
+            **{name: 0 for name in FACT_TABLES},
         }
-        wh.finish_run(run_id, "completed", stats)
-    return stats
+        self.batches_loaded = 0
+        self.batches_left = 0  # spooled for the next run
+        self.batches_failed = 0
+        self._pending: deque[tuple[Any, str, str | None]] = deque()
+        self._locked = False
 
+    def submit(self, pages: bytes, run_id: str, spool_file: str | None) -> None:
+        future = self.runner.submit(extract_pages, {"pages": pages})
+        self._pending.append((future, run_id, spool_file))
+        while len(self._pending) >= self.in_flight or self._oldest_done():
+            self._load_oldest()
 
-def collect(results: list[ArticleBundle | Failure]) -> Outcome:
-    outcome = Outcome()
-    for result in results:
-        if isinstance(result, Failure):
-            outcome.failures.append(result)
-        else:
-            outcome.bundles.append(result)
-    return outcome
+    def finish(self) -> None:
+        while self._pending:
+            self._load_oldest()
+
+    def _oldest_done(self) -> bool:
+        return bool(self._pending) and self._pending[0][0].wrapped_future.done()
+
+    def _load_oldest(self) -> None:
+        logger = get_run_logger()
+        future, run_id, spool_file = self._pending.popleft()
+        future.wait()
+        if not future.state.is_completed():
+            logger.warning("a batch failed to extract: %s", future.state.message)
+            self.batches_failed += 1
+            if spool_file:
+                self.batches_left += 1
+            return
+        batch: ExtractedBatch = future.result()
+        # Prefect keeps every future of the run; release the data so the worker can drop it
+        future.wrapped_future.release()
+        if self._locked:  # one long wait per run is enough: the rest go straight to the spool
+            self.batches_left += 1
+            return
+        try:
+            counts = load_batch(self.db_path, run_id, spool_file, batch, self.lock_wait)
+        except Exception as exc:
+            if not is_lock_error(exc):
+                raise
+            logger.warning("database locked past %gs; batch kept in the spool", self.lock_wait)
+            self._locked = True
+            self.batches_left += 1
+            return
+        self.batches_loaded += 1
+        self.totals["articles"] += counts["articles"]
+        self.totals["extract_failures"] += counts["failures"]
+        for name in FACT_TABLES:
+            self.totals[name] += counts[name]

@@ -182,28 +182,6 @@ def _checked_sources(sources: tuple[str, ...]) -> list[str] | None:
     return list(sources) or None
 
 
-def _engine_options(workers: int | None, dask_address: str | None) -> dict[str, Any]:
-    """Passed to the flow only when given, so flows without these parameters still run."""
-    options: dict[str, Any] = {}
-    if workers is not None:
-        options["workers"] = workers
-    if dask_address:
-        options["dask_address"] = dask_address
-    return options
-
-
-def _accepted(flow: Any, options: dict[str, Any]) -> dict[str, Any]:
-    """The options, once the flow is known to take them (a clear line, not a TypeError)."""
-    import inspect
-
-    parameters = inspect.signature(getattr(flow, "fn", flow)).parameters
-    for name in options:
-        if name not in parameters:
-            label = getattr(flow, "name", getattr(flow, "__name__", "this"))
-            raise UserError(f"--{name.replace('_', '-')}: the {label} flow does not take it")
-    return options
-
-
 def _prepare_flow_logging() -> None:
     """Prefect reads its log level at import: set it first. Its progress lines stay visible
     unless -q; -v shows Prefect's own log too."""
@@ -214,6 +192,10 @@ def _prepare_flow_logging() -> None:
         # The temporary server is a subprocess that inherits this; killed at exit with events
         # still queued, it prints tracebacks ("Error flushing events") that say nothing.
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+        # Dask's scheduler and workers log every start and stop at INFO; workers are
+        # subprocesses, so the level goes through dask's config variable too.
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     logging.getLogger("prefect.flow_runs").setLevel(
         logging.WARNING if settings.quiet else logging.INFO
     )
@@ -297,7 +279,6 @@ def ingest(
     _prepare_flow_logging()
     from flows.daily_ingest import daily_ingest
 
-    options = _accepted(daily_ingest, _engine_options(workers, dask_address))
     try:
         stats = daily_ingest(
             sources=resolved,
@@ -305,7 +286,8 @@ def ingest(
             min_interval=min_interval,
             timeout=timeout,
             retries=retries,
-            **options,
+            workers=workers,
+            dask_address=dask_address or None,
         )
     except Exception as exc:
         return _run_failed("ingest", exc)
@@ -344,20 +326,23 @@ class IngestReport:
                 if not ok and error:
                     hosts.setdefault(_host(url), Counter())[_cause(error, url)] += 1
             articles = _run_query(db, _RUN_ARTICLES, run_id)
-        elif stats.get("fetch_errors"):
-            hosts.setdefault("(pages)", Counter())[f"{stats['fetch_errors']} fetch errors"] += 1
+        elif stats.get("pages_failed"):
+            hosts.setdefault("(pages)", Counter())[f"{stats['pages_failed']} fetch errors"] += 1
         page_failed = {s for s, oks in by_source.items() if oks and not any(oks)}
         total = stats.get("sources", 0)
         every = total > 0 and (
             len(failed_sources | page_failed) >= total
-            or (not run_id and not stats.get("fetched") and bool(stats.get("fetch_errors")))
+            or (not run_id and not stats.get("pages_fetched") and bool(stats.get("pages_failed")))
         )
         return cls(stats, db, hosts, failed_sources, every, articles)
 
     def exit_code(self) -> int:
         if self.sources_all_failed:
             return EXIT_FAILED
-        if self.failed_hosts or self.stats.get("failures") or self.stats.get("fetch_errors"):
+        s = self.stats
+        if self.failed_hosts or s.get("extract_failures") or s.get("pages_failed"):
+            return EXIT_PARTIAL
+        if s.get("batches_spooled"):  # fetched and safe on disk, not yet in the warehouse
             return EXIT_PARTIAL
         return EXIT_OK
 
@@ -369,8 +354,8 @@ class IngestReport:
             err,
             f"ingest: {s.get('sources', 0)} sources"
             + (f" ({failed} failed)" if failed else "")
-            + f", {s.get('candidates', 0)} listed, {s.get('fetched', 0)} pages fetched"
-            + f", {s.get('fetch_errors', 0)} fetch errors, {s.get('articles', 0)} articles"
+            + f", {s.get('candidates', 0)} listed, {s.get('pages_fetched', 0)} pages fetched"
+            + f", {s.get('pages_failed', 0)} fetch errors, {s.get('articles', 0)} articles"
             + f" ({facts})"
             + (
                 f", {s['entries_skipped']} listing entries skipped"
@@ -378,7 +363,14 @@ class IngestReport:
                 else ""
             ),
         )
-        say(err, f"data: {self.db}")
+        say(err, f"data: {self.db} (snapshot for readers: {self.db.parent / 'export'})")
+        if self.stats.get("batches_spooled"):
+            say(
+                err,
+                f"{self.stats['batches_spooled']} fetched batches wait in the spool (database "
+                "locked); the next run loads them first",
+                "yellow",
+            )
         for host, causes in sorted(self.failed_hosts.items()):
             cause, count = causes.most_common(1)[0]
             more = sum(causes.values()) - count
@@ -469,16 +461,15 @@ def reextract(workers: int | None, dask_address: str | None) -> int:
     _prepare_flow_logging()
     from flows.reextract import reextract as reextract_flow
 
-    options = _accepted(reextract_flow, _engine_options(workers, dask_address))
     try:
-        stats = reextract_flow(db_path=str(db), **options)
+        stats = reextract_flow(db_path=str(db), workers=workers, dask_address=dask_address or None)
     except Exception as exc:
         return _run_failed("reextract", exc)
     finally:
         _quiet_teardown()
     say(err, "reextract: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
     say(err, f"data: {db}")
-    return EXIT_PARTIAL if stats.get("failures") else EXIT_OK
+    return EXIT_PARTIAL if stats.get("extract_failures") or stats.get("batches_failed") else EXIT_OK
 
 
 @cli.command()

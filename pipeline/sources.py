@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from pipeline.assets import config_dir
 
-SourceKind = Literal["feed", "sitemap", "page", "path"]
+SourceKind = Literal["feed", "sitemap", "page", "path", "warc"]
 KINDS: tuple[str, ...] = get_args(SourceKind)
 REGIONS = ("CN", "TW", "HK")
 _ENTRY_KEYS = {"name", "kind", "url", "path", "region"}
@@ -33,7 +33,7 @@ class SourceError(ValueError):
 class Source:
     name: str
     kind: SourceKind
-    location: str  # an http(s) URL, or an absolute local path for kind "path"
+    location: str  # an http(s) URL, or an absolute local path (or glob, for "warc")
     region: str | None = None
 
 
@@ -71,6 +71,8 @@ def source_from_arg(arg: str) -> Source:
             raise SourceError(f"{arg!r}: URL has no host; give a full http(s) URL")
         return Source(name=parts.hostname, kind=_kind_of_url(arg), location=arg)
     local = Path(arg).expanduser()
+    if arg.lower().endswith((".warc", ".warc.gz")):  # a WARC file or a glob of them
+        return Source(name=local.name, kind="warc", location=str(local.resolve()))
     if local.exists():
         resolved = local.resolve()
         return Source(name=resolved.name or str(resolved), kind="path", location=str(resolved))
@@ -117,13 +119,13 @@ def _entry_to_source(entry: object, n: int, path: Path) -> Source:
 
 
 def _location(entry: dict, kind: SourceKind, label: str, path: Path) -> str:
-    wanted, other = ("path", "url") if kind == "path" else ("url", "path")
+    wanted, other = ("path", "url") if kind in ("path", "warc") else ("url", "path")
     if other in entry:
         raise SourceError(f'{label}: kind {kind!r} takes {wanted} = "...", not {other}')
     value = entry.get(wanted)
     if not isinstance(value, str) or not value.strip():
         raise SourceError(f'{label}: missing {wanted}; add {wanted} = "..."')
-    if kind == "path":
+    if kind in ("path", "warc"):
         return str((path.parent / value).resolve())
     if not value.lower().startswith(("http://", "https://")) or not urlsplit(value).hostname:
         raise SourceError(

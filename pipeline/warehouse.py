@@ -5,12 +5,18 @@ a `Warehouse` is meant to be opened, used and closed quickly (it is a context
 manager); dashboards read Parquet exports instead of the live file. Every
 load is a bulk insert of an Arrow table and is idempotent, so a task retried
 or a run repeated leaves the same rows.
+
+Another process holding the file is waited for with a bounded backoff
+(`lock_wait`), because an ingest's write sessions are short. A reader opens it
+with `read_only=True`: no migration, no view re-created, nothing written, so
+it works on read-only media and never changes a file it only reads.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,10 +29,13 @@ import duckdb
 import pyarrow as pa
 
 from pipeline import warehouse_rows as rows
-from pipeline.migrate import apply_schema
+from pipeline.crash import crash_point
+from pipeline.migrate import apply_migrations, create_views
 from pipeline.warehouse_sql import WAREHOUSE_DIR, read_statement, transaction
 
 _FETCH_BATCH = 256
+_FIRST_LOCK_PAUSE = 0.05  # seconds; doubled after each failed try, up to _MAX_LOCK_PAUSE
+_MAX_LOCK_PAUSE = 2.0
 
 
 def default_db_path() -> Path:
@@ -43,15 +52,52 @@ def _sql(name: str) -> str:
     return read_statement(WAREHOUSE_DIR, name)
 
 
-class Warehouse:
-    """Opens (creating if need be) the database file and brings its schema up to date."""
+def is_lock_error(exc: BaseException) -> bool:
+    """DuckDB's 'another process holds this file' error (an IOException naming the lock)."""
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(self.path))
+
+def connect(path: Path, *, read_only: bool = False, lock_wait: float = 0.0):
+    """Open the file, retrying with a doubling pause while another process holds its lock.
+
+    Gives up after `lock_wait` seconds and raises DuckDB's own lock error, so the
+    caller can keep its work (see pipeline/spool.py) and say who holds the file.
+    """
+    deadline = time.monotonic() + lock_wait
+    pause = _FIRST_LOCK_PAUSE
+    while True:
         try:
-            apply_schema(self._con, WAREHOUSE_DIR)
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            left = deadline - time.monotonic()
+            if not is_lock_error(exc) or left <= 0:
+                raise
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, _MAX_LOCK_PAUSE)
+
+
+class Warehouse:
+    """Opens (creating if need be) the database file and brings its schema up to date.
+
+    `problems` lists views that could not be re-created, each with its repair:
+    the file stays usable for everything else.
+    """
+
+    def __init__(
+        self, path: Path | str, *, read_only: bool = False, lock_wait: float = 0.0
+    ) -> None:
+        self.path = Path(path)
+        self.problems: list[str] = []
+        if read_only:
+            if not self.path.is_file():
+                raise FileNotFoundError(f"{self.path}: no such database file")
+            self._con = connect(self.path, read_only=True, lock_wait=lock_wait)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._con = connect(self.path, lock_wait=lock_wait)
+        try:
+            apply_migrations(self._con, WAREHOUSE_DIR)
+            self.problems = create_views(self._con, WAREHOUSE_DIR)
         except BaseException:
             self._con.close()
             raise
@@ -80,6 +126,11 @@ class Warehouse:
         finally:
             for name in tables:
                 self._con.unregister(name)
+
+    def abandon_runs(self) -> int:
+        """Mark runs left `running` by a killed process as abandoned; return how many."""
+        (count,) = self._con.execute(_sql("abandon_runs"), {"now": _now()}).fetchone() or (0,)
+        return int(count)
 
     def start_run(self, kind: str) -> str:
         run_id = uuid.uuid4().hex
@@ -120,9 +171,50 @@ class Warehouse:
 
     def record_failure(self, run_id: str, url: str, source: str, stage: str, error: str) -> None:
         """A page fetched fine but a later stage failed: log it so the url is retried."""
-        failure = rows.failure_rows(run_id, url, source, stage, error, _now())
-        with self._registered(attempt_rows=failure):
+        self.record_failures(
+            run_id, [{"url": url, "source": source, "stage": stage, "error": error}]
+        )
+
+    def record_failures(self, run_id: str, failures: list[dict[str, Any]]) -> None:
+        """Many failures in one bulk insert: a 10,000-entry listing must not cost minutes."""
+        if failures:
+            with self._registered(attempt_rows=rows.failure_rows(run_id, failures, _now())):
+                self._con.execute(_sql("record_attempts"))
+
+    def load_batch(
+        self,
+        run_id: str,
+        *,
+        fetches: list[dict[str, Any]],
+        articles: pa.Table,
+        facts: dict[str, pa.Table],
+        failures: list[dict[str, Any]],
+        extractor_version: str,
+    ) -> None:
+        """One batch, all or nothing: its fetch log, raw pages, articles and their facts.
+
+        One transaction, so a kill or an error at any point leaves either the
+        whole batch or none of it; an article is never stored without its facts.
+        """
+        attempts = pa.concat_tables(
+            [rows.attempt_rows(run_id, fetches), rows.failure_rows(run_id, failures, _now())]
+        )
+        tables = {
+            "attempt_rows": attempts,
+            "page_rows": rows.page_rows(fetches),
+            "article_rows": articles,
+            "fact_article_ids": articles.select(["article_id"]),
+            **{f"new_{name}": table for name, table in facts.items()},
+        }
+        with self._registered(**tables), transaction(self._con):
             self._con.execute(_sql("record_attempts"))
+            self._con.execute(_sql("upsert_raw_pages"))
+            crash_point("load:after_pages")
+            self._con.execute(_sql("upsert_articles"))
+            crash_point("load:after_articles")
+            self._con.execute(_sql("replace_facts"))
+            self._con.execute(_sql("stamp_facts"), {"extractor_version": extractor_version})
+            crash_point("load:before_commit")
 
     def upsert_articles(self, articles: list[dict[str, Any]]) -> None:
         with self._registered(article_rows=rows.article_rows(articles, _now())):
@@ -137,9 +229,17 @@ class Warehouse:
             transaction(self._con),
         ):
             self._con.execute(_sql("replace_facts"))
+            self._con.execute(_sql("stamp_facts"), {"extractor_version": extractor_version})
 
-    def urls_done(self) -> set[str]:
-        return {url for (url,) in self._con.execute(_sql("urls_done")).fetchall()}
+    def urls_done(self, urls: list[str]) -> set[str]:
+        """Those of `urls` that already have an article with its facts.
+
+        Only the given urls are looked up, so the cost follows the run's
+        candidates, not the size of the database.
+        """
+        candidates = pa.table({"url": pa.array(sorted(set(urls)), pa.string())})
+        with self._registered(candidate_urls=candidates):
+            return {url for (url,) in self._con.execute(_sql("urls_done")).fetchall()}
 
     def urls_to_retry(self) -> list[tuple[str, str | None]]:
         """(url, source) of pages whose latest fetch or later stage failed and that have no article."""
@@ -151,6 +251,12 @@ class Warehouse:
         """Stored pages, streamed in small batches so bodies never all sit in memory."""
         for page in self._stream(_sql("raw_pages")):
             yield {**page, "headers": json.loads(page["headers"]) if page["headers"] else {}}
+
+    def stored_page_batch(self, after: str, limit: int) -> pa.Table:
+        """The next `limit` stored pages after url `after`, with region and stored date."""
+        return self._con.execute(
+            _sql("stored_page_batch"), {"after": after, "limit": limit}
+        ).to_arrow_table()
 
     def articles(self) -> Iterator[dict[str, Any]]:
         yield from self._stream(_sql("articles"))

@@ -175,22 +175,24 @@ def attempt_rows(run_id: str, fetches: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(_last_per_key(rows, ("url",)), schema=ATTEMPT_SCHEMA)
 
 
-def failure_rows(
-    run_id: str, url: str, source: str, stage: str, error: str, failed_at: datetime
-) -> pa.Table:
-    row = {
-        "run_id": run_id,
-        "url": url,
-        "stage": stage,
-        "source": source,
-        "final_url": None,
-        "status": None,
-        "ok": False,
-        "error": error,
-        "attempts": 1,
-        "fetched_at": utc_naive(failed_at),
-    }
-    return pa.Table.from_pylist([row], schema=ATTEMPT_SCHEMA)
+def failure_rows(run_id: str, failures: list[dict[str, Any]], failed_at: datetime) -> pa.Table:
+    """Pages fetched fine that a later stage failed on ({url, source, stage, error} each)."""
+    rows = [
+        {
+            "run_id": run_id,
+            "url": f["url"],
+            "stage": f["stage"],
+            "source": f.get("source"),
+            "final_url": None,
+            "status": None,
+            "ok": False,
+            "error": f["error"],
+            "attempts": 1,
+            "fetched_at": utc_naive(failed_at),
+        }
+        for f in failures
+    ]
+    return pa.Table.from_pylist(_last_per_key(rows, ("url", "stage")), schema=ATTEMPT_SCHEMA)
 
 
 def page_rows(fetches: list[dict[str, Any]]) -> pa.Table:

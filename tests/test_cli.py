@@ -243,23 +243,6 @@ def test_unknown_option_is_a_usage_error(capsys):
     assert "No such option '--bogus'" in capsys.readouterr().err
 
 
-def test_engine_options_reach_the_flow_only_when_given_and_taken():
-    from pipeline.cli import UserError, _accepted, _engine_options
-
-    assert _engine_options(None, None) == {}
-    options = _engine_options(4, "tcp://127.0.0.1:8786")
-    assert options == {"workers": 4, "dask_address": "tcp://127.0.0.1:8786"}
-
-    def new_flow(db_path=None, workers=None, dask_address=None): ...
-
-    def old_flow(db_path=None): ...
-
-    assert _accepted(new_flow, options) == options
-    assert _accepted(old_flow, {}) == {}
-    with pytest.raises(UserError, match="--workers: the old_flow flow does not take it"):
-        _accepted(old_flow, options)
-
-
 def test_a_real_ingest_prints_only_its_summary_and_exits_0(tmp_path):
     """The user's path end to end in its own process: Prefect's temporary server starts and
     stops, and nothing but this run's summary and table reaches the terminal."""
@@ -286,5 +269,5 @@ def test_a_real_ingest_prints_only_its_summary_and_exits_0(tmp_path):
         r"\(\d+ chips, \d+ money, \d+ prices, \d+ dates\)",
         summary,
     )
-    assert where == f"data: {db}"
+    assert where == f"data: {db} (snapshot for readers: {tmp_path / 'export'})"
     assert "articles of this run" in done.stdout

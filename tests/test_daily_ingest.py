@@ -78,9 +78,9 @@ def _rebased(gold: dict, page_text: str) -> dict:
     return rebased
 
 
-def _ingest(server, db: Path) -> dict:
+def _ingest(server, db: Path, *extra_sources: str) -> dict:
     return daily_ingest(
-        sources=[server.url_for("/feed.xml")],
+        sources=[server.url_for("/feed.xml"), *extra_sources],
         db_path=str(db),
         min_interval=0.0,
         timeout=0.5,
@@ -119,8 +119,14 @@ def test_daily_ingest_loads_seed_facts_records_failures_and_recovers(threaded_ht
     db = tmp_path / "chipwire.duckdb"
     _serve_site(server, broken=True)
 
-    first = _ingest(server, db)
+    refused = "http://127.0.0.1:9/feed.xml"  # nothing listens on the discard port
+    first = _ingest(server, db, refused)
     assert first["articles"] == 2
+    assert (first["pages_fetched"], first["pages_failed"], first["extract_failures"]) == (3, 2, 1)
+    assert first["facts"] == sum(first[t] for t in FACT_TABLES) > 0
+    (failed,) = first["sources_failed"]
+    assert (failed["source"], failed["url"]) == ("127.0.0.1", refused)
+    assert refused in failed["error"] and "network error" in failed["error"]
     counts = _counts(db)
 
     stored = _facts_by_url(db)

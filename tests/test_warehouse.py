@@ -1,4 +1,5 @@
 import hashlib
+import json
 import shutil
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -197,12 +198,12 @@ def test_newer_migration_applies_on_top_of_an_old_file(tmp_path):
     with Warehouse(path) as old:
         load_run(old, old.start_run("ingest"))
     folder = copy_of_warehouse_dir(tmp_path)
-    (folder / "migrations" / "002_article_language.sql").write_text(
+    (folder / "migrations" / "900_article_language.sql").write_text(
         "ALTER TABLE articles ADD COLUMN language VARCHAR DEFAULT 'zh';"
     )
     con = duckdb.connect(str(path))
     try:
-        assert apply_schema(con, folder) == [2]
+        assert apply_schema(con, folder) == [900]
         assert apply_schema(con, folder) == []
         assert con.execute("SELECT article_id, language FROM articles ORDER BY 1").fetchall() == [
             ("a", "zh"),
@@ -230,11 +231,11 @@ def test_editing_an_applied_migration_is_refused(tmp_path):
 def test_file_migrated_by_newer_code_is_refused(tmp_path):
     path = tmp_path / "w.duckdb"
     folder = copy_of_warehouse_dir(tmp_path)
-    (folder / "migrations" / "002_more.sql").write_text("CREATE TABLE more (x INTEGER);")
+    (folder / "migrations" / "900_more.sql").write_text("CREATE TABLE more (x INTEGER);")
     con = duckdb.connect(str(path))
     apply_schema(con, folder)
     con.close()
-    with pytest.raises(MigrationError, match=r"\[2\]"):
+    with pytest.raises(MigrationError, match=r"\[900\]"):
         Warehouse(path)
 
 
@@ -242,7 +243,7 @@ def test_failing_migration_leaves_no_trace(tmp_path):
     path = tmp_path / "w.duckdb"
     Warehouse(path).close()
     folder = copy_of_warehouse_dir(tmp_path)
-    (folder / "migrations" / "002_broken.sql").write_text(
+    (folder / "migrations" / "900_broken.sql").write_text(
         "CREATE TABLE half (x INTEGER);\nSELECT * FROM no_such_table;"
     )
     con = duckdb.connect(str(path))
@@ -332,13 +333,17 @@ def test_fetch_times_with_a_zone_are_stored_as_utc(wh):
 # --- retry bookkeeping ----------------------------------------------------------
 
 
-def test_urls_done_are_those_with_an_article(loaded):
-    assert loaded.urls_done() == {
-        "https://x/a",
-        "https://x/a?canonical",
-        "https://x/b",
-        "https://x/b?canonical",
-    }
+def test_urls_done_are_those_of_the_given_urls_with_an_article(loaded):
+    asked = ["https://x/a", "https://x/b?canonical", "https://x/c", "https://x/new"]
+    assert loaded.urls_done(asked) == {"https://x/a", "https://x/b?canonical"}
+    assert loaded.urls_done([]) == set()
+
+
+def test_an_article_without_its_facts_is_not_done(loaded):
+    loaded.upsert_articles([article("e", "https://x/e", "正文")])
+    assert loaded.urls_done(["https://x/e"]) == set()
+    loaded.replace_facts([{**facts_a(), "id": "e", "chips": [], "money": [], "prices": []}], "r")
+    assert loaded.urls_done(["https://x/e"]) == {"https://x/e"}
 
 
 def test_failed_fetch_is_retried_until_it_succeeds(loaded):
@@ -357,7 +362,12 @@ def test_page_failing_after_fetch_is_retried_until_it_has_an_article(loaded):
         1
     ] == [("extract", "not HTML")]
     loaded.upsert_articles([article("d", "https://x/d", "正文")])
+    assert ("https://x/d", "ithome") in loaded.urls_to_retry()  # no facts yet: not done
+    loaded.replace_facts([{**facts_b(), "id": "d"}], "rules-1")
     assert ("https://x/d", "ithome") not in loaded.urls_to_retry()
+    assert loaded.query("SELECT has_article FROM url_status WHERE url = 'https://x/d'")[1] == [
+        (True,)
+    ]
 
 
 # --- facts ------------------------------------------------------------------------
@@ -530,6 +540,19 @@ def test_raw_pages_come_back_for_reextraction(loaded):
     ]
 
 
+def test_stored_pages_come_back_in_keyset_batches_with_region_and_stored_date(loaded):
+    first = loaded.stored_page_batch("", 1).to_pylist()
+    assert [(p["url"], p["region"], p["feed_published"]) for p in first] == [
+        ("https://x/a", "CN", "2025-05-28")
+    ]
+    rest = loaded.stored_page_batch(first[-1]["url"], 10).to_pylist()
+    assert [(p["url"], p["body"], p["feed_published"]) for p in rest] == [
+        ("https://x/b", b"<html>ok</html>", None)
+    ]
+    assert json.loads(rest[0]["headers"]) == {"content-type": "text/html; charset=utf-8"}
+    assert loaded.stored_page_batch("https://x/b", 10).num_rows == 0
+
+
 def test_source_regions_reflect_the_latest_upsert(loaded):
     assert loaded.source_regions() == {"ithome": "CN"}
     loaded.upsert_sources(
@@ -619,3 +642,124 @@ def test_discovery_failures_and_pages_failing_five_times_are_not_retried(tmp_pat
             retry = wh.urls_to_retry()
             assert ("https://x/feed.xml", "x") not in retry
             assert (("https://x/broken", "x") in retry) == (attempt < 4)
+
+
+# --- crash safety and readers ---------------------------------------------------
+
+
+def test_runs_left_running_are_marked_abandoned_at_the_next_start(wh):
+    killed = wh.start_run("daily_ingest")
+    finished = wh.start_run("daily_ingest")
+    wh.finish_run(finished, "completed", {})
+    assert wh.abandon_runs() == 1
+    statuses = dict(wh.query("SELECT run_id, status FROM runs")[1])
+    assert statuses == {killed: "abandoned", finished: "completed"}
+    assert wh.abandon_runs() == 0
+
+
+def _batch_tables(records, version="rules-1"):
+    from pipeline.warehouse_rows import article_rows, fact_rows
+
+    arts = [article(r["id"], f"https://x/{r['id']}", r["text"]) for r in records]
+    return article_rows(arts, T0), fact_rows(records, version)
+
+
+def test_a_failing_batch_load_leaves_no_article_and_no_fact(wh):
+    articles, facts = _batch_tables([{**facts_a(), "text": TEXT_A}])
+    broken = {**facts, "money": facts["money"].drop_columns(["currency"])}
+    run_id = wh.start_run("daily_ingest")
+    with pytest.raises(duckdb.Error):
+        wh.load_batch(
+            run_id,
+            fetches=[fetch("https://x/a")],
+            articles=articles,
+            facts=broken,
+            failures=[],
+            extractor_version="rules-1",
+        )
+    assert snapshot(wh, ("articles", "raw_pages", "fetch_attempts", "chips"))["articles"] == []
+    assert wh.query("SELECT count(*) FROM raw_pages")[1] == [(0,)]
+    wh.load_batch(
+        run_id,
+        fetches=[fetch("https://x/a")],
+        articles=articles,
+        facts=facts,
+        failures=[],
+        extractor_version="rules-1",
+    )
+    assert wh.urls_done(["https://x/a"]) == {"https://x/a"}
+    assert wh.query("SELECT count(*) FROM chips")[1] == [(len(facts_a()["chips"]),)]
+
+
+def test_ten_thousand_failed_fetches_are_recorded_in_one_bulk_load(wh):
+    run_id = wh.start_run("daily_ingest")
+    failures = [
+        {"url": f"https://x/{n}", "source": "x", "stage": "extract", "error": f"https://x/{n}: bad"}
+        for n in range(10_000)
+    ]
+    wh.record_failures(run_id, failures)
+    assert wh.query("SELECT count(*), count(DISTINCT url) FROM fetch_attempts")[1] == [
+        (10_000, 10_000)
+    ]
+    assert len(wh.urls_to_retry()) == 10_000
+
+
+def test_a_dropped_table_does_not_lock_the_user_out_and_says_how_to_repair(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        load_run(wh, wh.start_run("ingest"))
+        wh.query("DROP VIEW chip_price_history")
+        wh.query("DROP TABLE prices")
+    with Warehouse(path) as wh:
+        # chip_price_history and the chart views built on prices; every other view stands
+        (problem, *chart_views) = wh.problems
+        assert "chip_price_history" in problem and "prices" in problem and "Repair" in problem
+        assert all("prices" in p and "Repair" in p for p in chart_views)
+        assert wh.query("SELECT count(*) FROM articles")[1] == [(2,)]
+        assert wh.query("SELECT count(*) FROM chip_mentions_daily")[1][0][0] > 0
+
+
+def test_a_read_only_warehouse_never_migrates_or_writes(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    folder = tmp_path / "first"
+    shutil.copytree(WAREHOUSE_DIR, folder)
+    for later in sorted((folder / "migrations").glob("*.sql"))[1:]:
+        later.unlink()
+    apply_schema(con, folder)  # a file made by the first schema only
+    con.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with Warehouse(path, read_only=True) as wh:
+        assert wh.query("SELECT version FROM schema_migrations")[1] == [(1,)]
+        assert wh.query("SELECT count(*) FROM articles")[1] == [(0,)]
+        with pytest.raises(duckdb.Error, match="read-only"):
+            wh.query("DROP TABLE articles")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    with pytest.raises(FileNotFoundError, match="no such database"):
+        Warehouse(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_a_locked_file_is_waited_for_then_the_lock_error_is_raised(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "held.duckdb"
+    Warehouse(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,sys; c=duckdb.connect({str(path)!r}); print('ok', flush=True); sys.stdin.readline()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(duckdb.IOException, match="lock"):
+            Warehouse(path, lock_wait=0.3)
+    finally:
+        holder.communicate("done\n", timeout=60)
+    with Warehouse(path, lock_wait=30) as wh:  # released: opens at once
+        assert wh.query("SELECT 1")[1] == [(1,)]

@@ -4,32 +4,44 @@
 -- the article carries no date.
 
 -- Latest event per url across fetches and later stages; a later stage wins a
--- tie on time because it ran on the page the fetch brought.
+-- tie on time because it ran on the page the fetch brought. An aggregate per
+-- url (not a window over the whole log) and a join on key columns (not an
+-- OR-join), so `WHERE url = ...` is pushed down to the log and a lookup costs
+-- what the url's own rows cost. has_article: an article with its facts stored.
 CREATE OR REPLACE VIEW url_status AS
-WITH ranked AS (
+WITH latest AS (
     SELECT
-        *,
-        row_number() OVER (
-            PARTITION BY url ORDER BY fetched_at DESC, stage = 'fetch', run_id DESC
-        ) AS recency,
-        count(*) OVER (PARTITION BY url) AS events
+        url,
+        arg_max(
+            struct_pack(
+                source := source, run_id := run_id, stage := stage, ok := ok,
+                status := status, error := error, at := fetched_at
+            ),
+            struct_pack(at := fetched_at, later_stage := stage <> 'fetch', run := run_id)
+        ) AS last,
+        count(*) AS events
     FROM fetch_attempts
+    GROUP BY url
+),
+finished AS (
+    SELECT url FROM articles WHERE extractor_version IS NOT NULL
+    UNION
+    SELECT canonical_url FROM articles
+    WHERE extractor_version IS NOT NULL AND canonical_url IS NOT NULL
 )
 SELECT
-    r.url,
-    r.source,
-    r.run_id     AS last_run_id,
-    r.stage      AS last_stage,
-    r.ok         AS last_ok,
-    r.status     AS last_status,
-    r.error      AS last_error,
-    r.fetched_at AS last_at,
-    r.events,
-    EXISTS (
-        SELECT 1 FROM articles a WHERE a.url = r.url OR a.canonical_url = r.url
-    ) AS has_article
-FROM ranked r
-WHERE r.recency = 1;
+    l.url,
+    l.last.source AS source,
+    l.last.run_id AS last_run_id,
+    l.last.stage  AS last_stage,
+    l.last.ok     AS last_ok,
+    l.last.status AS last_status,
+    l.last.error  AS last_error,
+    l.last.at     AS last_at,
+    l.events,
+    f.url IS NOT NULL AS has_article
+FROM latest l
+LEFT JOIN finished f ON f.url = l.url;
 
 CREATE OR REPLACE VIEW chip_price_history AS
 SELECT

@@ -1,6 +1,7 @@
 -- article_rows: one row per article_id. first_seen is kept; updated_at moves
 -- only when something really changed, so loading the same article twice
--- leaves the row exactly as it was.
+-- leaves the row exactly as it was. A changed article loses its facts stamp
+-- (extractor_version) until its new facts are stored in the same transaction.
 INSERT INTO articles BY NAME
 SELECT
     article_id, url, canonical_url, source, title, published, published_method,
@@ -18,7 +19,8 @@ ON CONFLICT (article_id) DO UPDATE SET
     original_text = excluded.original_text,
     normalized_text = excluded.normalized_text,
     content_hash = excluded.content_hash,
-    updated_at = excluded.updated_at
+    updated_at = excluded.updated_at,
+    extractor_version = NULL
 WHERE (
     articles.url, articles.canonical_url, articles.source, articles.title,
     articles.published, articles.published_method, articles.script,

@@ -1,0 +1,40 @@
+"""Where page extraction runs: a Dask cluster, local by default.
+
+Extraction is CPU-bound Python, so threads share one GIL and never pass about
+one core (field notes); Dask worker processes use every core, and the same
+code runs on a cluster of machines when given its scheduler's address. The
+flow process stays the only one that writes the DuckDB file.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prefect_dask import DaskTaskRunner
+
+DASK_ADDRESS_ENV = "CHIPWIRE_DASK_ADDRESS"
+
+
+def dask_runner(workers: int | None = None, dask_address: str | None = None) -> DaskTaskRunner:
+    """A runner on the cluster at `dask_address` (or $CHIPWIRE_DASK_ADDRESS), else a local one.
+
+    The local cluster has `workers` single-threaded processes, one per core by default.
+    """
+    address = dask_address or os.environ.get(DASK_ADDRESS_ENV) or None
+    if address:
+        return DaskTaskRunner(address=address)
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": workers or os.cpu_count() or 1,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+        }
+    )
+
+
+def worker_count(runner: DaskTaskRunner) -> int:
+    """Workers the cluster has now (at least 1), to size how many batches are in flight."""
+    return max(1, len(runner.client.scheduler_info().get("workers", {})))

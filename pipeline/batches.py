@@ -1,0 +1,118 @@
+"""Pages in batches: the unit that moves between the fetcher, the workers and the loader.
+
+A batch is an Arrow table of up to a few hundred pages (one row per fetch, its
+body included). Workers receive it as the bytes of an Arrow IPC file and send
+back an `ExtractedBatch` of ready-to-load Arrow tables, so neither Prefect nor
+Dask walks thousands of small Python objects, and a worker on another machine
+needs no shared disk. Everything here is pure: bytes and tables in, tables out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any, TypeVar
+
+import pyarrow as pa
+
+from pipeline import warehouse_rows as rows
+from pipeline.article import build_article
+
+T = TypeVar("T")
+
+PAGE_BATCH_SCHEMA = pa.schema(
+    [
+        ("url", pa.string()),
+        ("final_url", pa.string()),
+        ("source", pa.string()),
+        ("region", pa.string()),
+        ("feed_published", pa.string()),  # the listing's date: the fallback publication date
+        ("fetched_at", pa.timestamp("us")),
+        ("status", pa.int32()),
+        ("headers", pa.string()),  # JSON object, lower-case names
+        ("body", pa.binary()),
+        ("attempts", pa.int32()),
+        ("error", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ExtractedBatch:
+    """What the workers made of one batch: rows for the loader and small counts."""
+
+    articles: pa.Table
+    facts: dict[str, pa.Table]
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def fact_count(self) -> int:
+        return sum(table.num_rows for table in self.facts.values())
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def page_batch(pages: list[dict[str, Any]]) -> pa.Table:
+    """A batch table from page dicts (a FetchResult's fields plus source, region, feed_published)."""
+    return pa.Table.from_pylist(
+        [
+            {
+                **{name: page.get(name) for name in PAGE_BATCH_SCHEMA.names},
+                "fetched_at": rows.utc_naive(page["fetched_at"]),
+                "headers": json.dumps(page.get("headers") or {}, ensure_ascii=False),
+            }
+            for page in pages
+        ],
+        schema=PAGE_BATCH_SCHEMA,
+    )
+
+
+def fetch_dicts(pages: pa.Table) -> list[dict[str, Any]]:
+    """The batch's rows as the warehouse's fetch loaders take them."""
+    return [{**row, "headers": json.loads(row["headers"] or "{}")} for row in pages.to_pylist()]
+
+
+def extract_batch(pages: pa.Table, extractor_version: str) -> ExtractedBatch:
+    """Articles and facts of every page of the batch that was fetched with a body.
+
+    A page that cannot be extracted becomes a failure row naming it, never a
+    failed batch: one broken page must not cost its neighbours.
+    """
+    bundles, failures = [], []
+    for page in pages.to_pylist():
+        if page["body"] is None or page.get("error") is not None:
+            continue
+        headers = json.loads(page["headers"] or "{}")
+        try:
+            bundles.append(
+                build_article(
+                    page["url"],
+                    page["body"],
+                    source=page["source"],
+                    content_type=headers.get("content-type"),
+                    region=page["region"],
+                    feed_published=page["feed_published"],
+                )
+            )
+        except Exception as exc:  # one broken page must not stop the batch
+            failures.append(
+                {
+                    "url": page["url"],
+                    "source": page["source"],
+                    "stage": "extract",
+                    "error": f"{page['url']}: {type(exc).__name__}: {exc}",
+                }
+            )
+    now = datetime.now(UTC)
+    return ExtractedBatch(
+        articles=rows.article_rows([b.article for b in bundles], now),
+        facts=rows.fact_rows([b.facts for b in bundles], extractor_version),
+        failures=failures,
+    )

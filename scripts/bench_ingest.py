@@ -1,0 +1,368 @@
+"""Benchmark the ingest engine: each target of the ingest-engine issue as a ratio, side by side.
+
+    python scripts/bench_ingest.py --pages 10000     # the issue's sizes (small run = pages / 10)
+    python scripts/bench_ingest.py --pages 2000 --db-articles 100000
+
+Synthetic news pages (simplified and traditional, with chips, prices, amounts
+and dates) are generated into a temporary folder and ingested as a `path`
+source, so no network is involved. Every run is a child process, measured by
+its own and its descendants' CPU (getrusage of reaped children: the Dask
+workers are included) and by polling its resident memory. A Prefect server is
+started for the benchmark so its CPU can be measured apart from the client's.
+Ratios, not seconds, are what to compare: the machine may be shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+CHIPS = ["H100", "H20", "H800", "A100", "B200", "昇腾910B", "MI300X", "寒武纪思元590"]
+SIMPLE_LINES = [
+    "据供应链人士透露，{chip}的整机报价约为{n}万元，较上月上涨{p}%。",
+    "{year}年{month}月，多家云厂商宣布采购{chip}，合同金额超过{n}亿元人民币。",
+    "一台八卡{chip}服务器的租金约为每月{n}万元，预计{year}年第{q}季度供货好转。",
+    "公司公告称，{year}年上半年营收{n}亿元，同比增长{p}%，其中算力业务贡献最大。",
+    "市场分析认为，{chip}在推理场景的性价比优势明显，国产替代进程继续加快。",
+]
+TRADITIONAL_LINES = [
+    "據供應鏈人士透露，{chip}的整機報價約為{n}萬元，較上月上漲{p}%。",
+    "{year}年{month}月，多家雲端廠商宣布採購{chip}，合約金額超過{n}億元新台幣。",
+    "市場分析認為，{chip}在推論場景的性價比優勢明顯，供應仍然緊張。",
+]
+
+
+def page_html(n: int) -> str:
+    """One synthetic article, the same for the same n (seeded), about 2,000 characters."""
+    rng = random.Random(n)
+    lines = TRADITIONAL_LINES if n % 3 == 0 else SIMPLE_LINES
+    year = rng.choice([2023, 2024, 2025])
+    paragraphs = []
+    while sum(len(p) for p in paragraphs) < 1800:
+        paragraphs.append(
+            rng.choice(lines).format(
+                chip=rng.choice(CHIPS),
+                n=rng.randint(2, 900),
+                p=rng.randint(1, 60),
+                year=year,
+                month=rng.randint(1, 12),
+                q=rng.randint(1, 4),
+            )
+        )
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    day = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    return (
+        f'<html><head><meta charset="utf-8"><title>算力芯片市场观察 第{n}期</title>'
+        f'<meta property="article:published_time" content="{day}T08:00:00+08:00"></head>'
+        f"<body><nav>首页 | 新闻</nav><article><h1>算力芯片市场观察 第{n}期</h1>{body}</article>"
+        "<footer>© 2025 示例网</footer></body></html>"
+    )
+
+
+def write_pages(folder: Path, first: int, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(first, first + count):
+        (folder / f"{n:07d}.html").write_text(page_html(n), encoding="utf-8")
+    return folder
+
+
+# --- children -------------------------------------------------------------------------
+
+
+def child_flow(folder: str, db: str, workers: int) -> None:
+    from flows.daily_ingest import daily_ingest
+
+    stats = daily_ingest(sources=[folder], db_path=db, workers=workers, min_interval=0.0)
+    print(json.dumps({k: v for k, v in stats.items() if isinstance(v, int)}))
+
+
+def child_loop(folder: str, db: str) -> None:
+    """The same functions in a plain loop: fetch, build_article, one bulk load per 100 pages."""
+    from dataclasses import asdict
+
+    from pipeline.article import build_article
+    from pipeline.batches import chunked
+    from pipeline.facts.extract import extractor_version
+    from pipeline.fetch import Fetcher
+    from pipeline.warehouse import Warehouse
+
+    version = extractor_version()
+    urls = sorted(p.as_uri() for p in Path(folder).glob("*.html"))
+    with Fetcher(min_interval=0.0) as fetcher, Warehouse(db) as wh:
+        run_id = wh.start_run("loop")
+        for chunk in chunked(urls, 100):
+            results = [fetcher.fetch(url) for url in chunk]
+            fetches = [asdict(r) | {"source": "bench"} for r in results]
+            bundles = [
+                build_article(r.url, r.body, source="bench", content_type="text/html")
+                for r in results
+                if r.ok
+            ]
+            wh.record_fetches(run_id, fetches)
+            wh.upsert_articles([b.article for b in bundles])
+            wh.replace_facts([b.facts for b in bundles], version)
+
+
+def child_reextract(db: str, workers: int) -> None:
+    from flows.reextract import reextract
+
+    print(
+        json.dumps(
+            {k: v for k, v in reextract(db_path=db, workers=workers).items() if isinstance(v, int)}
+        )
+    )
+
+
+# --- measuring ------------------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    cpu: float  # CPU-seconds of the child and every descendant
+    wall: float
+    peak_rss: int  # bytes, the child process itself
+    peak_tree_rss: int  # bytes, the child and its descendants together
+    out: str
+
+
+def run_child(args: list[str], env: dict[str, str]) -> Measured:
+    """Run this script as a child; CPU of it and every descendant, peak RSS by polling."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "_child", *args], env=env, stdout=subprocess.PIPE, text=True
+    )
+    peaks = {"own": 0, "tree": 0}
+
+    def poll() -> None:
+        try:
+            main = psutil.Process(proc.pid)
+            while proc.poll() is None:
+                own = main.memory_info().rss
+                tree = own + sum(
+                    c.memory_info().rss for c in main.children(recursive=True) if c.is_running()
+                )
+                peaks["own"], peaks["tree"] = max(peaks["own"], own), max(peaks["tree"], tree)
+                time.sleep(0.1)
+        except psutil.Error:
+            pass
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    out, _ = proc.communicate()
+    watcher.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"child {args} failed with exit code {proc.returncode}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measured(cpu, time.monotonic() - start, peaks["own"], peaks["tree"], out.strip())
+
+
+def tree_cpu(pid: int) -> float:
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def start_prefect_server(home: Path) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    prefect = Path(sys.executable).parent / "prefect"
+    server = subprocess.Popen(
+        [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    import httpx
+
+    for _ in range(900):
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return server, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the Prefect server did not start")
+
+
+def settled_server_cpu(pid: int, since: float) -> float:
+    """Server CPU since `since`, once it has stopped working off the run's events."""
+    last = tree_cpu(pid)
+    for _ in range(60):
+        time.sleep(1.0)
+        now = tree_cpu(pid)
+        if now - last < 0.05:
+            break
+        last = now
+    return tree_cpu(pid) - since
+
+
+def fill_database(db: Path, articles: int) -> None:
+    """A warehouse of `articles` old articles with facts stamps and a fetch log.
+
+    2 % of its urls failed five times (given up on): the retry query must look at
+    them and still cost what a small database costs.
+    """
+    from pipeline.warehouse import Warehouse
+
+    Warehouse(db).close()
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            """
+            INSERT INTO articles
+            SELECT md5(i::VARCHAR)[:16], 'file:///old/' || i || '.html', NULL, 'old', '旧闻', DATE '2024-01-01',
+                   'meta', 'simplified', repeat('旧闻正文', 200), repeat('旧闻正文', 200), md5(i::VARCHAR),
+                   TIMESTAMP '2024-01-01', TIMESTAMP '2024-01-01', 'old-rules'
+            FROM range($n) t(i)
+            """,
+            {"n": articles},
+        )
+        con.execute(
+            """
+            INSERT INTO fetch_attempts
+            SELECT 'r' || (i % 50), 'file:///old/' || i || '.html', 'fetch', 'old', NULL, 200, true, NULL, 1,
+                   TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND
+            FROM range($n) t(i)
+            UNION ALL
+            SELECT 'r' || k, 'file:///gone/' || i || '.html', 'fetch', 'old', NULL, 404, false,
+                   'HTTP 404', 1, TIMESTAMP '2024-01-01' + INTERVAL (i * 5 + k) SECOND
+            FROM range($n // 50) t(i), range(5) r(k)
+            """,
+            {"n": articles},
+        )
+
+
+def rows_of(db: Path) -> list:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return [
+            sorted(con.execute(f"SELECT * EXCLUDE (extractor_version) FROM {t}").fetchall())
+            for t in ("chips", "money", "prices", "dates")
+        ] + [con.execute("SELECT count(*) FROM articles").fetchall()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=10_000, help="the large ingest (small: /10)")
+    parser.add_argument("--db-articles", type=int, default=100_000, help="the large database")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    small, large = max(10, args.pages // 10), args.pages
+
+    work = Path(tempfile.mkdtemp(prefix="chipwire-bench-"))
+    try:
+        server, api = start_prefect_server(work / "prefect")
+        env = {
+            **os.environ,
+            "PREFECT_API_URL": api,
+            "CHIPWIRE_DATA": str(work / "data"),
+            "PYTHONPATH": str(ROOT),
+        }
+        try:
+            report(work, env, server.pid, small, large, args)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(work: Path, env: dict, server_pid: int, small: int, large: int, args) -> None:
+    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; workers {args.workers}")
+    pages_small = write_pages(work / "small", 0, small)
+    pages_large = write_pages(work / "large", 0, large)
+
+    loop = run_child(["loop", str(pages_small), str(work / "loop.duckdb")], env)
+    server_before = tree_cpu(server_pid)
+    flow_small = run_child(
+        ["flow", str(pages_small), str(work / "small.duckdb"), str(args.workers)], env
+    )
+    server_cpu = settled_server_cpu(server_pid, server_before)
+    print(
+        f"\n[client CPU, {small} pages] flow {flow_small.cpu:.1f} s vs plain loop {loop.cpu:.1f} s"
+    )
+    print(f"  ratio {flow_small.cpu / loop.cpu:.2f}  (target <= 1.2)")
+    print(f"[Prefect server CPU for that run] {server_cpu:.1f} s")
+    print(f"  ratio to client {server_cpu / flow_small.cpu:.2f}  (target <= 0.3)")
+
+    flow_large = run_child(
+        ["flow", str(pages_large), str(work / "large.duckdb"), str(args.workers)], env
+    )
+    print(
+        f"\n[peak RSS of the flow process] {large} pages {flow_large.peak_rss / 2**20:.0f} MB"
+        f" vs {small} pages {flow_small.peak_rss / 2**20:.0f} MB"
+        f" (whole tree with workers: {flow_large.peak_tree_rss / 2**20:.0f} vs"
+        f" {flow_small.peak_tree_rss / 2**20:.0f} MB)"
+    )
+    print(
+        f"  ratio {flow_large.peak_rss / flow_small.peak_rss:.2f}  (target <= 1.1, and <= 500 MB)"
+    )
+    print(
+        f"  throughput {large / flow_large.wall:.1f} pages/s wall, "
+        f"{large / flow_large.cpu:.1f} pages per CPU-second"
+    )
+
+    one, two = work / "re1.duckdb", work / "re2.duckdb"
+    shutil.copy(work / "small.duckdb", one)
+    shutil.copy(work / "small.duckdb", two)
+    re1 = run_child(["reextract", str(one), "1"], env)
+    re2 = run_child(["reextract", str(two), "2"], env)
+    same = rows_of(one) == rows_of(two)
+    print(
+        f"\n[reextract of {small} pages] 1 worker {re1.wall:.1f} s, 2 workers {re2.wall:.1f} s wall"
+    )
+    print(
+        f"  speed-up {re1.wall / re2.wall:.2f}  (target >= 1.6 on a quiet 2-core machine); rows identical: {same}"
+    )
+
+    new = write_pages(work / "daily", 10_000_000, 20)
+    results = {}
+    for articles in (1_000, args.db_articles):
+        db = work / f"daily-{articles}.duckdb"
+        fill_database(db, articles)
+        results[articles] = run_child(["flow", str(new), str(db), str(args.workers)], env)
+    base, big = results[1_000], results[args.db_articles]
+    print(
+        f"\n[daily run of 20 new pages] over {args.db_articles} articles {big.cpu:.1f} CPU-s,"
+        f" over 1000 {base.cpu:.1f} CPU-s"
+    )
+    print(f"  ratio {big.cpu / base.cpu:.2f}  (target <= 1.2)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_child":
+        kind, *rest = sys.argv[2:]
+        if kind == "flow":
+            child_flow(rest[0], rest[1], int(rest[2]))
+        elif kind == "loop":
+            child_loop(rest[0], rest[1])
+        else:
+            child_reextract(rest[0], int(rest[1]))
+    else:
+        main()
