@@ -10,12 +10,13 @@ separators, keeping the longest part.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterator
 
 import lxml.html
+
+from pipeline.jsonld import jsonld_blocks
 
 _SPACE = re.compile(r"\s+")
 # Separators between headline and site or channel names; a bare hyphen only when no
@@ -106,13 +107,7 @@ def _site_names(root: lxml.html.HtmlElement) -> Iterator[str]:
 
 
 def _jsonld_headlines(root: lxml.html.HtmlElement) -> Iterator[str]:
-    for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        try:
-            data = json.loads(script.text or "", strict=False)
-        except (json.JSONDecodeError, RecursionError):
-            continue
+    for data in jsonld_blocks(root):
         yield from _values(data, "headline")
 
 

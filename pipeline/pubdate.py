@@ -11,7 +11,6 @@ can be traced to the rule that produced it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ import lxml.html
 from htmldate import find_date
 from lxml import etree
 
+from pipeline.jsonld import jsonld_blocks
 from pipeline.rules import load_rules
 
 _JSONLD_DEPTH = 8
@@ -214,13 +214,7 @@ def _from_meta(
 def _from_jsonld(
     root: lxml.html.HtmlElement, rules: _Rules, patterns: tuple[_DatePattern, ...]
 ) -> str | None:
-    for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        try:
-            data = json.loads(script.text or "", strict=False)
-        except (json.JSONDecodeError, RecursionError):
-            continue
+    for data in jsonld_blocks(root):
         for value in _jsonld_values(data, rules.jsonld_keys):
             found = _first_date(value, patterns, rules, compact=True)
             if found:
