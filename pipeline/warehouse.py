@@ -154,10 +154,6 @@ class Warehouse:
         with self._registered(source_rows=rows.source_rows(sources)):
             self._con.execute(_sql("upsert_sources"))
 
-    def source_regions(self) -> dict[str, str | None]:
-        """Region of each source by name: re-extraction needs it to read a bare 元."""
-        return dict(self._con.execute(_sql("source_regions")).fetchall())
-
     def record_fetches(self, run_id: str, fetches: list[dict[str, Any]]) -> None:
         """Log every fetch; keep the body of each successful one (the latest per url)."""
         with (
@@ -212,8 +208,7 @@ class Warehouse:
             crash_point("load:after_pages")
             self._con.execute(_sql("upsert_articles"))
             crash_point("load:after_articles")
-            self._con.execute(_sql("replace_facts"))
-            self._con.execute(_sql("stamp_facts"), {"extractor_version": extractor_version})
+            self._swap_facts(extractor_version)
             crash_point("load:before_commit")
 
     def upsert_articles(self, articles: list[dict[str, Any]]) -> None:
@@ -228,8 +223,13 @@ class Warehouse:
             self._registered(fact_article_ids=rows.article_id_rows(records), **new),
             transaction(self._con),
         ):
-            self._con.execute(_sql("replace_facts"))
-            self._con.execute(_sql("stamp_facts"), {"extractor_version": extractor_version})
+            self._swap_facts(extractor_version)
+
+    def _swap_facts(self, extractor_version: str) -> None:
+        """Inside the caller's transaction: the registered new_* facts replace each article's
+        old ones, and the article is stamped done only with them (urls_done reads the stamp)."""
+        self._con.execute(_sql("replace_facts"))
+        self._con.execute(_sql("stamp_facts"), {"extractor_version": extractor_version})
 
     def urls_done(self, urls: list[str]) -> set[str]:
         """Those of `urls` that already have an article with its facts.
