@@ -30,7 +30,8 @@ def dask_runner(workers: int | None = None, dask_address: str | None = None) -> 
             "n_workers": workers or os.cpu_count() or 1,
             "threads_per_worker": 1,
             "processes": True,
-            "dashboard_address": None,
+            # a free port: a second run (or anything on 8787) must not print a port warning
+            "dashboard_address": ":0",
         }
     )
 
