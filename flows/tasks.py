@@ -17,9 +17,9 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect_dask import DaskTaskRunner
 
-from pipeline.batches import ExtractedBatch, extract_batch, fetch_dicts
+from pipeline.batches import ExtractedBatch, fetch_dicts
 from pipeline.crash import crash_point
-from pipeline.facts.extract import extractor_version
+from pipeline.rules_version import extractor_version
 from pipeline.spool import Spool, table_from_bytes
 from pipeline.warehouse import Warehouse, is_lock_error
 
@@ -29,6 +29,10 @@ FACT_TABLES = ("chips", "money", "prices", "dates")
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def extract_pages(pages: bytes) -> ExtractedBatch:
     """Runs in a Dask worker: extract, normalize and find facts in one batch of pages."""
+    # imported here, not at the top: the flow process submits this task but never runs it,
+    # and the workers have it already (flows/worker_preload.py)
+    from pipeline.batch_extract import extract_batch
+
     return extract_batch(table_from_bytes(pages), extractor_version())
 
 

@@ -12,14 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, TypeVar
 
 import pyarrow as pa
 
 from pipeline import warehouse_rows as rows
-from pipeline.article import build_article
 
 T = TypeVar("T")
 
@@ -77,42 +75,3 @@ def page_batch(pages: list[dict[str, Any]]) -> pa.Table:
 def fetch_dicts(pages: pa.Table) -> list[dict[str, Any]]:
     """The batch's rows as the warehouse's fetch loaders take them."""
     return [{**row, "headers": json.loads(row["headers"] or "{}")} for row in pages.to_pylist()]
-
-
-def extract_batch(pages: pa.Table, extractor_version: str) -> ExtractedBatch:
-    """Articles and facts of every page of the batch that was fetched with a body.
-
-    A page that cannot be extracted becomes a failure row naming it, never a
-    failed batch: one broken page must not cost its neighbours.
-    """
-    bundles, failures = [], []
-    for page in pages.to_pylist():
-        if page["body"] is None or page.get("error") is not None:
-            continue
-        headers = json.loads(page["headers"] or "{}")
-        try:
-            bundles.append(
-                build_article(
-                    page["url"],
-                    page["body"],
-                    source=page["source"],
-                    content_type=headers.get("content-type"),
-                    region=page["region"],
-                    feed_published=page["feed_published"],
-                )
-            )
-        except Exception as exc:  # one broken page must not stop the batch
-            failures.append(
-                {
-                    "url": page["url"],
-                    "source": page["source"],
-                    "stage": "extract",
-                    "error": f"{page['url']}: {type(exc).__name__}: {exc}",
-                }
-            )
-    now = datetime.now(UTC)
-    return ExtractedBatch(
-        articles=rows.article_rows([b.article for b in bundles], now),
-        facts=rows.fact_rows([b.facts for b in bundles], extractor_version),
-        failures=failures,
-    )

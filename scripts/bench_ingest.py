@@ -15,6 +15,7 @@ Ratios, not seconds, are what to compare: the machine may be shared.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
 import random
@@ -33,6 +34,7 @@ import duckdb
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
+KEEP_RUNNING: set[int] = set()  # this script's own long-lived children (the Prefect server)
 CHIPS = ["H100", "H20", "H800", "A100", "B200", "昇腾910B", "MI300X", "寒武纪思元590"]
 SIMPLE_LINES = [
     "据供应链人士透露，{chip}的整机报价约为{n}万元，较上月上涨{p}%。",
@@ -93,30 +95,46 @@ def child_flow(folder: str, db: str, workers: int) -> None:
 
 
 def child_loop(folder: str, db: str) -> None:
-    """The same functions in a plain loop: fetch, build_article, one bulk load per 100 pages."""
-    from dataclasses import asdict
+    """The same work in a plain loop, one process: fetch, extract, load each 100 pages, publish.
 
+    It calls what the flow's tasks call (the fetcher, `build_article`, the row
+    builders, `Warehouse.load_batch`, `publish_snapshot`), with no Prefect, no
+    Dask, no spool and no Arrow hand-over: what is left of the flow's CPU above
+    this is the engine's own cost.
+    """
+    from dataclasses import asdict
+    from datetime import UTC, datetime
+
+    from pipeline import warehouse_rows as rows
     from pipeline.article import build_article
     from pipeline.batches import chunked
-    from pipeline.facts.extract import extractor_version
     from pipeline.fetch import Fetcher
+    from pipeline.rules_version import extractor_version
+    from pipeline.snapshot import publish_snapshot
     from pipeline.warehouse import Warehouse
 
     version = extractor_version()
     urls = sorted(p.as_uri() for p in Path(folder).glob("*.html"))
-    with Fetcher(min_interval=0.0) as fetcher, Warehouse(db) as wh:
+    with Fetcher(min_interval=0.0, local_roots=[folder]) as fetcher, Warehouse(db) as wh:
         run_id = wh.start_run("loop")
         for chunk in chunked(urls, 100):
             results = [fetcher.fetch(url) for url in chunk]
-            fetches = [asdict(r) | {"source": "bench"} for r in results]
             bundles = [
                 build_article(r.url, r.body, source="bench", content_type="text/html")
                 for r in results
                 if r.ok
             ]
-            wh.record_fetches(run_id, fetches)
-            wh.upsert_articles([b.article for b in bundles])
-            wh.replace_facts([b.facts for b in bundles], version)
+            wh.load_batch(
+                run_id,
+                fetches=[asdict(r) | {"source": "bench"} for r in results],
+                articles=rows.article_rows([b.article for b in bundles], datetime.now(UTC)),
+                facts=rows.fact_rows([b.facts for b in bundles], version),
+                failures=[],
+                extractor_version=version,
+            )
+        wh.finish_run(run_id, "completed", {})
+    publish_snapshot(db)
+    print(json.dumps({"articles": len(urls)}))
 
 
 def child_reextract(db: str, workers: int) -> None:
@@ -169,9 +187,38 @@ def run_child(args: list[str], env: dict[str, str]) -> Measured:
     watcher.join()
     if proc.returncode != 0:
         raise SystemExit(f"child {args} failed with exit code {proc.returncode}")
+    reap_orphans(keep=KEEP_RUNNING)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Measured(cpu, time.monotonic() - start, peaks["own"], peaks["tree"], out.strip())
+
+
+def become_subreaper() -> None:
+    """Adopt every orphaned descendant, so that reaping it adds its CPU to RUSAGE_CHILDREN.
+
+    A local Dask cluster forks its workers from a fork server that outlives
+    the flow process's last wait: without this its CPU, and that of the
+    workers it reaped, would never be counted (Linux's PR_SET_CHILD_SUBREAPER).
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+        raise SystemExit(f"prctl(PR_SET_CHILD_SUBREAPER): {os.strerror(ctypes.get_errno())}")
+
+
+def reap_orphans(keep: set[int], timeout: float = 120.0) -> None:
+    """Wait for the descendants a child left behind (adopted by this process) and reap them."""
+    deadline = time.monotonic() + timeout
+    while True:
+        orphans = [p for p in psutil.Process().children() if p.pid not in keep]
+        if not orphans:
+            return
+        for orphan in orphans:
+            try:
+                if os.waitpid(orphan.pid, os.WNOHANG)[0] == 0 and time.monotonic() > deadline:
+                    orphan.kill()
+            except ChildProcessError:
+                pass
+        time.sleep(0.1)
 
 
 def tree_cpu(pid: int) -> float:
@@ -198,6 +245,7 @@ def start_prefect_server(home: Path) -> tuple[subprocess.Popen, str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    KEEP_RUNNING.add(server.pid)
     url = f"http://127.0.0.1:{port}/api"
     import httpx
 
@@ -275,6 +323,7 @@ def main() -> None:
     args = parser.parse_args()
     small, large = max(10, args.pages // 10), args.pages
 
+    become_subreaper()
     work = Path(tempfile.mkdtemp(prefix="chipwire-bench-"))
     try:
         server, api = start_prefect_server(work / "prefect")
@@ -307,7 +356,8 @@ def report(work: Path, env: dict, server_pid: int, small: int, large: int, args)
     print(
         f"\n[client CPU, {small} pages] flow {flow_small.cpu:.1f} s vs plain loop {loop.cpu:.1f} s"
     )
-    print(f"  ratio {flow_small.cpu / loop.cpu:.2f}  (target <= 1.2)")
+    same = rows_of(work / "loop.duckdb") == rows_of(work / "small.duckdb")
+    print(f"  ratio {flow_small.cpu / loop.cpu:.2f}  (target <= 1.2); same rows: {same}")
     print(f"[Prefect server CPU for that run] {server_cpu:.1f} s")
     print(f"  ratio to client {server_cpu / flow_small.cpu:.2f}  (target <= 0.3)")
 

@@ -16,7 +16,7 @@ from seed_gold import SEED_GOLD
 
 from pipeline.article import build_article
 from pipeline.cli import main
-from pipeline.facts.extract import extractor_version
+from pipeline.rules_version import extractor_version
 from pipeline.warehouse import Warehouse
 
 ROOT = Path(__file__).resolve().parents[1]

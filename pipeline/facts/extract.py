@@ -9,7 +9,6 @@ the original text only at the end, from the normalization's index.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
@@ -22,8 +21,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from pipeline import __version__
-from pipeline.assets import models_dir
 from pipeline.facts.chips import find_chips
 from pipeline.facts.dates import find_dates
 from pipeline.facts.hits import LISTS, ChipHit, DateHit, MoneyHit, PriceHit
@@ -31,8 +28,6 @@ from pipeline.facts.money import find_money
 from pipeline.facts.prices import find_prices
 from pipeline.facts.region import outlet_region
 from pipeline.normalize import Normalized, normalize
-
-MODELS_DIR = models_dir()
 
 Hit = ChipHit | MoneyHit | PriceHit | DateHit
 
@@ -89,17 +84,6 @@ def build_nlp() -> Language:
     for name in ("chipwire_chips", "chipwire_money", "chipwire_prices", "chipwire_dates"):
         nlp.add_pipe(name)
     return nlp
-
-
-@cache
-def extractor_version() -> str:
-    """The package version plus a digest of the rule assets, so facts say which rules made them."""
-    digest = hashlib.sha256()
-    for path in sorted(MODELS_DIR.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(MODELS_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
-    return f"{__version__}+{digest.hexdigest()[:10]}"
 
 
 WHITESPACE = re.compile(r"\s+")  # str.isspace() characters, as spaCy's alignment tests them
