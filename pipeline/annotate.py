@@ -3,107 +3,241 @@
 These depend on the stored text and facts (and, for stories, on the other
 articles), not on one page alone, so they are computed over the warehouse after
 a load rather than in `build_article`: a re-extraction or a new repost then
-updates every article it touches. Signatures are kept in `story_signatures`, so
-a run hashes only its new or changed articles. The reference rates the chart
-views convert with are refreshed here too, once per version of their package.
+updates every article it touches. Only articles whose text, facts stamp or
+story rules changed since they were last annotated are read (`annotated_key`),
+a chunk at a time, and their candidate reposts are found by a join on the
+stored LSH bands: a daily run costs what its new articles cost, however large
+the warehouse. The reference rates the chart views convert with are refreshed
+here too, once per version of their package.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-from datasketch import MinHash
 
 from pipeline import stories
 from pipeline.facts.region import outlet_region
 from pipeline.rates import refresh_rates
 from pipeline.topic import topic_verdict
-from pipeline.warehouse_sql import transaction
+from pipeline.warehouse_sql import registered, transaction
 
-_ARTICLES = """
-SELECT a.article_id, a.url, a.normalized_text, a.content_hash,
+CHUNK = 2_000  # articles read at a time: their texts are the only large thing held
+
+# What a signature is made from (the text, and the story rules), and what the rest
+# of the annotation is made from (that, plus the facts stamp: topic reads the chips).
+_SIGNATURE_KEY = f"a.content_hash || ':{stories.SIGNATURE_KIND}'"
+_KEY = f"{_SIGNATURE_KEY} || ':' || coalesce(a.extractor_version, '')"
+_TODO = f"""
+SELECT a.article_id, {_KEY}, {_SIGNATURE_KEY}, s.content_hash
+FROM articles a LEFT JOIN story_signatures s USING (article_id)
+WHERE a.annotated_key IS DISTINCT FROM {_KEY}
+"""
+_TEXTS = """
+SELECT a.article_id, a.url, a.normalized_text,
        (SELECT list(c.model) FROM chips c WHERE c.article_id = a.article_id) AS models
-FROM articles a
-ORDER BY coalesce(a.published, CAST(a.first_seen AS DATE)), a.first_seen, a.article_id
+FROM articles a JOIN chunk_ids USING (article_id)
+"""
+_SIGNATURES = pa.schema(
+    [("article_id", pa.string()), ("content_hash", pa.string()), ("hashvalues", pa.binary())]
+)
+_BANDS = pa.schema([("article_id", pa.string()), ("band", pa.int16()), ("bucket", pa.uint64())])
+_STORE_SIGNATURES = """
+DELETE FROM story_bands WHERE article_id IN (SELECT article_id FROM new_signatures);
+INSERT OR REPLACE INTO story_signatures BY NAME SELECT * FROM new_signatures;
+INSERT INTO story_bands BY NAME SELECT * FROM new_bands;
+"""
+# Articles sharing a band bucket with one in `linked_ids`: what a story may join.
+_NEIGHBOURS = """
+SELECT DISTINCT o.article_id
+FROM story_bands t
+JOIN linked_ids USING (article_id)
+JOIN story_bands o ON o.band = t.band AND o.bucket = t.bucket
+"""
+_PAIRS = """
+SELECT DISTINCT t.article_id, o.article_id
+FROM story_bands t
+JOIN linked_ids USING (article_id)
+JOIN story_bands o ON o.band = t.band AND o.bucket = t.bucket AND o.article_id <> t.article_id
+"""
+_HASHVALUES = (
+    "SELECT article_id, hashvalues FROM story_signatures JOIN linked_ids USING (article_id)"
+)
+PAIRS_AT_ONCE = 50_000  # candidate pairs are streamed: templated copy can share many buckets
+_STORIES = """
+SELECT a.article_id, coalesce(a.story_id, a.article_id),
+       coalesce(a.published, CAST(a.first_seen AS DATE)), a.first_seen
+FROM articles a JOIN linked_ids USING (article_id)
 """
 _DERIVED = pa.schema(
     [
         ("article_id", pa.string()),
-        ("story_id", pa.string()),
         ("on_topic", pa.bool_()),
         ("topic_reason", pa.string()),
         ("region", pa.string()),
+        ("annotated_key", pa.string()),
     ]
 )
-_SIGNATURES = pa.schema(
-    [("article_id", pa.string()), ("content_hash", pa.string()), ("hashvalues", pa.binary())]
-)
-_UPDATE = """
+_STORY_OF = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
+_UPDATE_DERIVED = """
 UPDATE articles SET
-    story_id = d.story_id, on_topic = d.on_topic, topic_reason = d.topic_reason, region = d.region
+    on_topic = d.on_topic, topic_reason = d.topic_reason, region = d.region,
+    annotated_key = d.annotated_key
 FROM derived d
 WHERE articles.article_id = d.article_id
-  AND (articles.story_id, articles.on_topic, articles.topic_reason, articles.region)
-      IS DISTINCT FROM (d.story_id, d.on_topic, d.topic_reason, d.region)
+  AND (articles.on_topic, articles.topic_reason, articles.region, articles.annotated_key)
+      IS DISTINCT FROM (d.on_topic, d.topic_reason, d.region, d.annotated_key)
 """
-_UPSERT_SIGNATURES = """
-INSERT OR REPLACE INTO story_signatures BY NAME SELECT * FROM new_signatures
+_UPDATE_STORIES = """
+UPDATE articles SET story_id = s.story_id
+FROM story_of s
+WHERE articles.article_id = s.article_id AND articles.story_id IS DISTINCT FROM s.story_id
 """
+_COUNTS = "SELECT count(*), count(DISTINCT coalesce(story_id, article_id)) FROM articles"
 
 
 def annotate_articles(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """Recompute topic, region and story of every article; return what changed."""
+    """Annotate every article that changed since it was last annotated; return what changed."""
     rates_loaded = refresh_rates(con)
-    articles = con.execute(_ARTICLES).fetchall()
-    stored = {
-        article_id: (key, data)
-        for article_id, key, data in con.execute(
-            "SELECT article_id, content_hash, hashvalues FROM story_signatures"
-        ).fetchall()
-    }
-    signatures: dict[str, MinHash] = {}
-    new_signatures: list[dict[str, Any]] = []
+    todo = con.execute(_TODO).fetchall()
+    keys = {article_id: key for article_id, key, _, _ in todo}
+    unsigned = {article_id: wanted for article_id, _, wanted, stored in todo if stored != wanted}
+    # a text that changed may leave its old story: only a full re-clustering can split one
+    full = any(stored is not None and stored != wanted for _, _, wanted, stored in todo)
     derived: list[dict[str, Any]] = []
-    for article_id, url, text, content_hash, models in articles:
-        key = f"{content_hash}:{stories.SIGNATURE_KIND}"
-        if article_id in stored and stored[article_id][0] == key:
-            signatures[article_id] = stories.from_bytes(stored[article_id][1])
-        elif (minhash := stories.signature(text)) is not None:
-            signatures[article_id] = minhash
-            new_signatures.append(
+    hashed = 0
+    for chunk in _chunks(list(keys)):
+        with registered(con, chunk_ids=pa.table({"article_id": chunk})):
+            rows = con.execute(_TEXTS).fetchall()
+        signatures, bands = [], []
+        for article_id, url, text, models in rows:
+            verdict = topic_verdict(text, models or ())
+            derived.append(
                 {
                     "article_id": article_id,
-                    "content_hash": key,
-                    "hashvalues": stories.to_bytes(minhash),
+                    "on_topic": verdict.on_topic,
+                    "topic_reason": verdict.reason,
+                    "region": outlet_region(url, text),
+                    "annotated_key": keys[article_id],
                 }
             )
-        verdict = topic_verdict(text, models or ())
-        derived.append(
-            {
-                "article_id": article_id,
-                "on_topic": verdict.on_topic,
-                "topic_reason": verdict.reason,
-                "region": outlet_region(url, text),
-            }
-        )
-    story_of = stories.cluster([row[0] for row in articles], signatures)
-    for row in derived:
-        row["story_id"] = story_of[row["article_id"]]
-    con.register("derived", pa.Table.from_pylist(derived, schema=_DERIVED))
-    con.register("new_signatures", pa.Table.from_pylist(new_signatures, schema=_SIGNATURES))
-    try:
-        with transaction(con):
-            con.execute(_UPSERT_SIGNATURES)
-            ((changed,),) = con.execute(_UPDATE).fetchall()
-    finally:
-        con.unregister("derived")
-        con.unregister("new_signatures")
+            if article_id not in unsigned or (minhash := stories.signature(text)) is None:
+                continue  # its signature is stored already, or it is too short to have one
+            data = stories.to_bytes(minhash)
+            signatures.append(
+                {"article_id": article_id, "content_hash": unsigned[article_id], "hashvalues": data}
+            )
+            bands.extend(
+                {"article_id": article_id, "band": band, "bucket": bucket}
+                for band, bucket in enumerate(stories.band_buckets(data))
+            )
+        hashed += len(signatures)
+        with (
+            registered(
+                con,
+                new_signatures=pa.Table.from_pylist(signatures, schema=_SIGNATURES),
+                new_bands=pa.Table.from_pylist(bands, schema=_BANDS),
+            ),
+            transaction(con),
+        ):
+            con.execute(_STORE_SIGNATURES)
+    story_of = _cluster(con, list(keys), full)
+    with (
+        registered(
+            con,
+            derived=pa.Table.from_pylist(derived, schema=_DERIVED),
+            story_of=pa.Table.from_pylist(
+                [{"article_id": a, "story_id": s} for a, s in story_of.items()], schema=_STORY_OF
+            ),
+        ),
+        transaction(con),
+    ):
+        ((changed,),) = con.execute(_UPDATE_DERIVED).fetchall()
+        ((moved,),) = con.execute(_UPDATE_STORIES).fetchall()
+    ((articles, story_count),) = con.execute(_COUNTS).fetchall()
     return {
-        "articles": len(articles),
-        "stories": len(set(story_of.values())),
-        "changed": changed,
-        "hashed": len(new_signatures),
+        "articles": articles,
+        "stories": story_count,
+        "changed": changed + moved,
+        "hashed": hashed,
         "rates_loaded": rates_loaded,
     }
+
+
+def _cluster(con: duckdb.DuckDBPyConnection, todo: list[str], full: bool) -> dict[str, str]:
+    """New story of the articles in `todo` and of every article whose story they join.
+
+    An article in `todo` starts as its own story; one outside it starts in the
+    story it is in, so a new repost joins the story, and an article that links
+    two stories merges them. `full` re-clusters every article from scratch.
+    """
+    linked = (
+        [row[0] for row in con.execute("SELECT article_id FROM articles").fetchall()]
+        if full
+        else todo
+    )
+    with registered(con, linked_ids=_ids(linked)):
+        involved = sorted(set(linked) | {row[0] for row in con.execute(_NEIGHBOURS).fetchall()})
+    with registered(con, linked_ids=_ids(involved)):
+        rows = con.execute(_STORIES).fetchall()
+        signatures = dict(con.execute(_HASHVALUES).fetchall())
+    fresh = set(linked)
+    start = {a: a if a in fresh else story for a, story, _, _ in rows}
+    order = {a: (day, first_seen, a) for a, _, day, first_seen in rows}
+    # a story outside `todo` is named by an article of it that may not be involved here
+    rank = {**_ranks(con, set(start.values()) - set(order)), **order}
+    last = (date.max, datetime.max)  # a story named by an article no longer stored
+    with registered(con, linked_ids=_ids(linked)):
+        merged = stories.merge_stories(
+            start, _similar_pairs(con, signatures), lambda node: rank.get(node, (*last, node))
+        )
+    if full:
+        return merged
+    # every article of a story that was merged into an earlier one follows it
+    renamed = {start[a]: s for a, s in merged.items() if a not in fresh and start[a] != s}
+    followers = _members(con, list(renamed))
+    return {a: s for a, s in merged.items() if a in fresh} | {
+        a: renamed[story] for a, story in followers
+    }
+
+
+def _similar_pairs(
+    con: duckdb.DuckDBPyConnection, signatures: dict[str, bytes]
+) -> Iterator[tuple[str, str]]:
+    """Candidate pairs whose signatures are similar enough to be one story, streamed."""
+    result = con.execute(_PAIRS)
+    while pairs := result.fetchmany(PAIRS_AT_ONCE):
+        for a, b in pairs:
+            if stories.similarity(signatures[a], signatures[b]) >= stories.THRESHOLD:
+                yield a, b
+
+
+def _ids(ids: Iterable[str]) -> pa.Table:
+    return pa.table({"article_id": pa.array(list(ids), pa.string())})
+
+
+def _ranks(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, tuple]:
+    if not ids:
+        return {}
+    with registered(con, linked_ids=_ids(sorted(ids))):
+        rows = con.execute(_STORIES).fetchall()
+    return {a: (day, first_seen, a) for a, _, day, first_seen in rows}
+
+
+def _members(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> list[tuple[str, str]]:
+    if not story_ids:
+        return []
+    with registered(con, story_ids=pa.table({"story_id": pa.array(story_ids, pa.string())})):
+        return con.execute(
+            "SELECT article_id, coalesce(a.story_id, a.article_id) FROM articles a "
+            "JOIN story_ids s ON s.story_id = coalesce(a.story_id, a.article_id)"
+        ).fetchall()
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]

@@ -32,8 +32,8 @@ import duckdb
 from pipeline.warehouse import Warehouse
 from pipeline.warehouse_sql import WAREHOUSE_DIR, read_statement
 
-# Page bodies and MinHash signatures are the warehouse's own business, and large.
-NOT_EXPORTED = frozenset({"raw_pages", "story_signatures"})
+# Page bodies, MinHash signatures and their LSH bands are the warehouse's own business, and large.
+NOT_EXPORTED = frozenset({"raw_pages", "story_signatures", "story_bands"})
 KEEP_VERSIONS = 3  # the current one and the two before it, for readers still on them
 _OPEN_TRIES = 100  # a reader loses a race only to a publish; this many in a row is a bug
 

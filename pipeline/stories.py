@@ -7,14 +7,18 @@ MinHash over character shingles (datasketch) estimates the Jaccard similarity
 of two texts, and LSH finds the candidate pairs without comparing every pair.
 Two articles whose estimated similarity reaches THRESHOLD join one story; a
 story's id is the article_id of its earliest member, so ids are stable as long
-as the story's first article stays the first.
+as the story's first article stays the first. The LSH bands are stored with
+each signature (pipeline/annotate.py) so candidates are found by a join in the
+warehouse: clustering a run's new articles never loads every signature.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable
 from functools import cache
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -67,26 +71,52 @@ def from_bytes(data: bytes) -> MinHash:
     )
 
 
-def cluster(order: Sequence[str], signatures: dict[str, MinHash]) -> dict[str, str]:
-    """Story id of every article in `order` (earliest first); unsigned ones stand alone."""
+@cache
+def lsh_shape() -> tuple[int, int]:
+    """(bands, rows per band) that datasketch's LSH picks for THRESHOLD at NUM_PERM."""
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    for article_id in order:
-        if article_id in signatures:
-            lsh.insert(article_id, signatures[article_id])
-    parent = {article_id: article_id for article_id in order}
-    rank = {article_id: i for i, article_id in enumerate(order)}
+    return lsh.b, lsh.r
+
+
+def band_buckets(data: bytes) -> list[int]:
+    """One bucket per LSH band of a stored signature: two texts are candidate reposts
+    when any band's bucket is the same, exactly as in datasketch's MinHashLSH."""
+    bands, rows = lsh_shape()
+    width = rows * 8  # bytes of one band: `rows` little-endian uint64 values
+    return [
+        int.from_bytes(
+            hashlib.blake2b(data[band * width : (band + 1) * width], digest_size=8).digest(),
+            "little",
+        )
+        for band in range(bands)
+    ]
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two stored signatures (MinHash.jaccard)."""
+    return float(np.mean(np.frombuffer(a, dtype="<u8") == np.frombuffer(b, dtype="<u8")))
+
+
+def merge_stories(
+    start: dict[str, str], links: Iterable[tuple[str, str]], rank: Callable[[str], Any]
+) -> dict[str, str]:
+    """Story of each article in `start` once the `links` (pairs of articles) join stories.
+
+    `start` maps each article to the story it is in before (itself, for an
+    article not clustered yet); the earliest article by `rank` names a joined
+    story, so a story's id only changes when an earlier article joins it.
+    """
+    parent: dict[str, str] = {}
 
     def root(node: str) -> str:
+        parent.setdefault(node, node)
         while parent[node] != node:
             parent[node] = parent[parent[node]]
             node = parent[node]
         return node
 
-    for article_id, minhash in signatures.items():
-        for other in lsh.query(minhash):
-            a, b = root(article_id), root(other)
-            # already one story: no need to compare (a story of many reposts stays cheap)
-            if a != b and minhash.jaccard(signatures[other]) >= THRESHOLD:
-                first, second = sorted((a, b), key=rank.__getitem__)
-                parent[second] = first  # the earlier article stays the root and names the story
-    return {article_id: root(article_id) for article_id in order}
+    for a, b in links:
+        first, second = sorted((root(start[a]), root(start[b])), key=rank)
+        if first != second:
+            parent[second] = first
+    return {article_id: root(story) for article_id, story in start.items()}

@@ -19,7 +19,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -31,7 +31,7 @@ import pyarrow as pa
 from pipeline import warehouse_rows as rows
 from pipeline.crash import crash_point
 from pipeline.migrate import apply_migrations, create_views
-from pipeline.warehouse_sql import WAREHOUSE_DIR, read_statement, transaction
+from pipeline.warehouse_sql import WAREHOUSE_DIR, read_statement, registered, transaction
 
 _FETCH_BATCH = 256
 _FIRST_LOCK_PAUSE = 0.05  # seconds; doubled after each failed try, up to _MAX_LOCK_PAUSE
@@ -57,6 +57,12 @@ def is_lock_error(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
 
 
+# DuckDB's buffer pool may grow to 80 % of the machine's memory by default, so a
+# process's memory would grow with the warehouse. Past this it spills to
+# `<db>.tmp/`; $CHIPWIRE_DUCKDB_MEMORY sets another limit ("2GB").
+DEFAULT_MEMORY_LIMIT = "256MB"
+
+
 def connect(path: Path, *, read_only: bool = False, lock_wait: float = 0.0):
     """Open the file, retrying with a doubling pause while another process holds its lock.
 
@@ -67,7 +73,13 @@ def connect(path: Path, *, read_only: bool = False, lock_wait: float = 0.0):
     pause = _FIRST_LOCK_PAUSE
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(
+                str(path),
+                read_only=read_only,
+                config={
+                    "memory_limit": os.environ.get("CHIPWIRE_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
+                },
+            )
         except duckdb.IOException as exc:
             left = deadline - time.monotonic()
             if not is_lock_error(exc) or left <= 0:
@@ -116,16 +128,9 @@ class Warehouse:
     def close(self) -> None:
         self._con.close()
 
-    @contextmanager
-    def _registered(self, **tables: pa.Table) -> Iterator[None]:
+    def _registered(self, **tables: pa.Table) -> AbstractContextManager[None]:
         """Expose Arrow tables to SQL under the given names for the duration of a load."""
-        for name, table in tables.items():
-            self._con.register(name, table)
-        try:
-            yield
-        finally:
-            for name in tables:
-                self._con.unregister(name)
+        return registered(self._con, **tables)
 
     def abandon_runs(self) -> int:
         """Mark runs left `running` by a killed process as abandoned; return how many."""
@@ -254,8 +259,8 @@ class Warehouse:
 
     def stored_page_batch(self, after: str, limit: int) -> pa.Table:
         """The next `limit` stored pages after url `after`, with region and stored date."""
-        return self._con.execute(
-            _sql("stored_page_batch"), {"after": after, "limit": limit}
+        return self._con.sql(
+            _sql("stored_page_batch"), params={"after": after, "limit": limit}
         ).to_arrow_table()
 
     def articles(self) -> Iterator[dict[str, Any]]:

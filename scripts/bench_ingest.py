@@ -273,24 +273,50 @@ def settled_server_cpu(pid: int, since: float) -> float:
 
 
 def fill_database(db: Path, articles: int) -> None:
-    """A warehouse of `articles` old articles with facts stamps and a fetch log.
+    """A warehouse of `articles` old articles, annotated, with facts stamps and a fetch log.
 
-    2 % of its urls failed five times (given up on): the retry query must look at
-    them and still cost what a small database costs.
+    Each old article has its own text, story, signature and LSH bands (random
+    buckets: distinct stories), as earlier runs would have left them, so the
+    daily run's story join looks at all of them. 2 % of its urls failed five
+    times (given up on): the retry query must look at them and still cost what
+    a small database costs.
     """
+    from pipeline.stories import SIGNATURE_KIND, lsh_shape
     from pipeline.warehouse import Warehouse
 
     Warehouse(db).close()
     with duckdb.connect(str(db)) as con:
         con.execute(
             """
-            INSERT INTO articles
-            SELECT md5(i::VARCHAR)[:16], 'file:///old/' || i || '.html', NULL, 'old', '旧闻', DATE '2024-01-01',
-                   'meta', 'simplified', repeat('旧闻正文', 200), repeat('旧闻正文', 200), md5(i::VARCHAR),
-                   TIMESTAMP '2024-01-01', TIMESTAMP '2024-01-01', 'old-rules'
+            INSERT INTO articles BY NAME
+            SELECT md5(i::VARCHAR)[:16] AS article_id, 'file:///old/' || i || '.html' AS url,
+                   'old' AS source, '旧闻' || i AS title, DATE '2024-01-01' AS published,
+                   'meta' AS published_method, 'simplified' AS script,
+                   repeat('旧闻正文', 200) || i AS original_text,
+                   repeat('旧闻正文', 200) || i AS normalized_text, md5(i::VARCHAR) AS content_hash,
+                   TIMESTAMP '2024-01-01' AS first_seen, TIMESTAMP '2024-01-01' AS updated_at,
+                   'old-rules' AS extractor_version, md5(i::VARCHAR)[:16] AS story_id,
+                   false AS on_topic, 'old' AS topic_reason,
+                   md5(i::VARCHAR) || ':' || $kind || ':old-rules' AS annotated_key
             FROM range($n) t(i)
             """,
-            {"n": articles},
+            {"n": articles, "kind": SIGNATURE_KIND},
+        )
+        con.execute(
+            """
+            INSERT INTO story_signatures
+            SELECT md5(i::VARCHAR)[:16], md5(i::VARCHAR) || ':' || $kind,
+                   encode(repeat(md5(i::VARCHAR), 32))
+            FROM range($n) t(i)
+            """,
+            {"n": articles, "kind": SIGNATURE_KIND},
+        )
+        con.execute(
+            """
+            INSERT INTO story_bands
+            SELECT md5(i::VARCHAR)[:16], b, hash(i, b) FROM range($n) t(i), range($bands) r(b)
+            """,
+            {"n": articles, "bands": lsh_shape()[0]},
         )
         con.execute(
             """

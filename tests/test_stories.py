@@ -70,18 +70,86 @@ def bundles():
     }
 
 
-def test_reposts_collapse_to_one_story_and_distinct_stories_on_one_chip_do_not():
+def story_groups(db: Path) -> tuple[list[set[str]], dict[str, str]]:
+    """The stories of the warehouse as sets of page keys, and each key's story's key."""
+    keys = load(db)
+    with Warehouse(db) as wh:
+        _, rows = wh.query("SELECT article_id, story_id FROM articles")
+    story_of = {keys[article_id]: keys[story_id] for article_id, story_id in rows}
+    groups = [{k for k, s in story_of.items() if s == story} for story in set(story_of.values())]
+    return sorted(groups, key=sorted), story_of
+
+
+def test_reposts_collapse_to_one_story_and_distinct_stories_on_one_chip_do_not(tmp_path):
+    groups, story_of = story_groups(tmp_path / "w.duckdb")
+    assert groups == sorted(SAME_STORY, key=sorted)
+    assert story_of["drop_cut"] == "drop" and story_of["spring_cn"] == "spring_tw"  # earliest
+
+
+def test_a_repost_loaded_later_joins_its_story_and_an_earlier_one_renames_it(tmp_path):
+    db = tmp_path / "w.duckdb"
     built = bundles()
-    order = list(built)
-    signatures = {key: stories.signature(b.article["normalized_text"]) for key, b in built.items()}
-    story_of = stories.cluster(order, signatures)
-    groups = [
-        {k for k in order if story_of[k] == story} for story in dict.fromkeys(story_of.values())
-    ]
-    assert sorted(groups, key=sorted) == sorted(SAME_STORY, key=sorted)
-    assert (
-        story_of["drop_cut"] == "drop" and story_of["spring_cn"] == "spring_tw"
-    )  # earliest names it
+    late = {"drop_cut", "spring_tw"}  # spring_tw is the earliest of its story
+    with Warehouse(db) as wh:
+        first = [b for k, b in built.items() if k not in late]
+        wh.upsert_articles([b.article for b in first])
+        wh.replace_facts([b.facts for b in first], "test")
+        before = wh.annotate()
+        wh.upsert_articles([built[k].article for k in late])
+        wh.replace_facts([built[k].facts for k in late], "test")
+        after = wh.annotate()
+        _, rows = wh.query("SELECT article_id, story_id FROM articles")
+    keys = {b.article["article_id"]: k for k, b in built.items()}
+    story_of = {keys[a]: keys[s] for a, s in rows}
+    assert before["hashed"] == len(PAGES) - 2 and after["hashed"] == 2  # only the new ones
+    assert story_of["drop_cut"] == "drop" and story_of["spring_cn"] == "spring_tw"
+    _, full = story_groups(tmp_path / "all-at-once.duckdb")
+    assert story_of == full
+
+
+def test_a_text_that_changes_leaves_its_story(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load(db)
+    built = bundles()
+    changed = build_article(
+        PAGES["drop_cut"][0], page("新机评测", PHONE_REVIEW, "2025-06-20", "drop_cut"), source="x"
+    )
+    assert changed.article["article_id"] == built["drop_cut"].article["article_id"]
+    with Warehouse(db) as wh:
+        wh.upsert_articles([changed.article])
+        wh.replace_facts([changed.facts], "test")
+        wh.annotate()
+        _, rows = wh.query("SELECT article_id, story_id FROM articles")
+    keys = {b.article["article_id"]: k for k, b in built.items()}
+    story_of = {keys[a]: keys[s] for a, s in rows}
+    assert story_of["drop_cut"] == "phone"  # now a copy of the phone review
+    assert story_of["drop_big5"] == "drop"
+
+
+def test_merging_stories_keeps_the_earliest_article_as_the_name():
+    rank = {"a": 1, "b": 2, "c": 3, "d": 4}.__getitem__
+    start = {"a": "a", "b": "b", "c": "c", "d": "c"}  # d already in c's story
+    merged = stories.merge_stories(start, [("d", "b"), ("c", "a")], rank)
+    assert merged == {"a": "a", "b": "a", "c": "a", "d": "a"}
+    assert stories.merge_stories({"x": "x", "y": "y"}, [], rank) == {"x": "x", "y": "y"}
+
+
+def test_two_texts_collide_in_some_band_exactly_when_datasketch_lsh_says_so():
+    from datasketch import MinHashLSH
+
+    built = bundles()
+    signatures = {k: stories.signature(b.article["normalized_text"]) for k, b in built.items()}
+    bands, rows = stories.lsh_shape()
+    lsh = MinHashLSH(threshold=stories.THRESHOLD, num_perm=stories.NUM_PERM)
+    for key, minhash in signatures.items():
+        lsh.insert(key, minhash)
+    buckets = {k: stories.band_buckets(stories.to_bytes(m)) for k, m in signatures.items()}
+    for key, minhash in signatures.items():
+        ours = {
+            o for o in buckets if any(x == y for x, y in zip(buckets[key], buckets[o], strict=True))
+        }
+        assert ours == set(lsh.query(minhash))
+    assert bands * rows <= stories.NUM_PERM
 
 
 def test_the_normalized_text_makes_a_script_converted_repost_nearly_identical():
@@ -96,8 +164,6 @@ def test_the_normalized_text_makes_a_script_converted_repost_nearly_identical():
 
 def test_a_text_too_short_to_compare_is_its_own_story():
     assert stories.signature("英伟达H20") is None
-    story_of = stories.cluster(["a", "b"], {})
-    assert story_of == {"a": "a", "b": "b"}
 
 
 def test_signatures_survive_storage():
