@@ -21,7 +21,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.runner import dask_runner, worker_count
 from flows.tasks import BatchPipeline
-from pipeline.batches import chunked, page_batch
+from pipeline.batches import batch_size_for, chunked, page_batch
 from pipeline.crash import crash_point
 from pipeline.discover import Candidate, Discovery, discover, worth_retrying
 from pipeline.fetch import Fetcher
@@ -32,7 +32,7 @@ from pipeline.spool import Spool, spool_folder
 from pipeline.warc import WarcError, warc_pages
 from pipeline.warehouse import Warehouse, default_db_path, is_lock_error
 
-BATCH_SIZE = 100  # pages per batch: enough to hide Prefect's cost, small enough to stay flat
+BATCH_SIZE = 250  # most pages per batch: enough to hide Prefect's cost, small enough to stay flat
 FETCH_THREADS = 8  # concurrent requests; the fetcher still paces each host
 
 
@@ -168,12 +168,13 @@ def daily_ingest(
             logger.info("%d candidates, %d new or to retry", len(candidates), len(todo))
 
             fetched = failed = 0
-            for seq, chunk in enumerate(chunked(todo, batch_size)):
+            size = batch_size_for(len(todo), worker_count(runner), batch_size)
+            for seq, chunk in enumerate(chunked(todo, size)):
                 path, ok, bad = fetch_batch(chunk, fetcher, regions, spool, run_id, seq)
                 fetched, failed = fetched + ok, failed + bad
                 pipeline.submit(Path(path).read_bytes(), run_id, path)
                 logger.info("fetched %d/%d pages", fetched + failed, len(todo))
-        seq = len(todo) // batch_size + 1
+        seq = len(todo) // size + 1
         archived = 0
         for source in (s for s in resolved if s.kind == "warc"):
             try:

@@ -13,13 +13,12 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from flows.daily_ingest import publish
+from flows.daily_ingest import BATCH_SIZE, publish
 from flows.runner import dask_runner, worker_count
 from flows.tasks import FACT_TABLES, BatchPipeline
+from pipeline.batches import batch_size_for
 from pipeline.spool import table_to_bytes
 from pipeline.warehouse import Warehouse, default_db_path
-
-BATCH_SIZE = 100
 
 
 @flow(name="reextract")
@@ -34,12 +33,14 @@ def reextract(
     with Warehouse(db, lock_wait=lock_wait) as wh:
         abandoned = wh.abandon_runs()
         run_id = wh.start_run("reextract")
+        stored = wh.stored_page_count()
     pages, after = 0, ""
     with dask_runner(workers, dask_address) as runner:
         pipeline = BatchPipeline(runner, str(db), lock_wait, 2 * worker_count(runner))
+        size = batch_size_for(stored, worker_count(runner), batch_size)
         while True:
             with Warehouse(db, lock_wait=lock_wait) as wh:
-                batch = wh.stored_page_batch(after, batch_size)
+                batch = wh.stored_page_batch(after, size)
             if batch.num_rows == 0:
                 break
             pages += batch.num_rows

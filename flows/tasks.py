@@ -40,7 +40,11 @@ def extract_pages(pages: bytes) -> ExtractedBatch:
 def load_batch(
     db_path: str, run_id: str, spool_file: str | None, batch: ExtractedBatch, lock_wait: float
 ) -> dict[str, int]:
-    """Write one batch in one transaction; its spool file goes only once that has committed."""
+    """Write one batch in one transaction; its spool file goes only once that has committed.
+
+    The batch's articles are annotated after the commit: a kill in between
+    leaves them for the publish at the end of the run (or of the next one).
+    """
     pages = Spool.read(Path(spool_file)) if spool_file else None
     with Warehouse(db_path, lock_wait=lock_wait) as wh:
         wh.load_batch(
@@ -51,9 +55,14 @@ def load_batch(
             failures=batch.failures,
             extractor_version=extractor_version(),
         )
-    crash_point("load:after_commit")
-    if spool_file:
-        Spool.remove(Path(spool_file))
+        crash_point("load:after_commit")
+        if spool_file:
+            Spool.remove(Path(spool_file))
+        if batch.articles.num_rows:  # story, topic and region now, while the batch is small
+            try:
+                wh.annotate(among=batch.articles["article_id"].to_pylist())
+            except Exception as exc:  # the data is in; the publish at the end annotates again
+                get_run_logger().warning("batch loaded, annotation left to the publish: %s", exc)
     counts = {name: batch.facts[name].num_rows for name in FACT_TABLES}
     return {"articles": batch.articles.num_rows, "failures": len(batch.failures), **counts}
 

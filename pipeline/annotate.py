@@ -37,6 +37,7 @@ SELECT a.article_id, {_KEY}, {_SIGNATURE_KEY}, s.content_hash
 FROM articles a LEFT JOIN story_signatures s USING (article_id)
 WHERE a.annotated_key IS DISTINCT FROM {_KEY}
 """
+_TODO_AMONG = _TODO + "  AND a.article_id IN (SELECT article_id FROM among_ids)"
 _TEXTS = """
 SELECT a.article_id, a.url, a.normalized_text,
        (SELECT list(c.model) FROM chips c WHERE c.article_id = a.article_id) AS models
@@ -100,14 +101,28 @@ WHERE articles.article_id = s.article_id AND articles.story_id IS DISTINCT FROM 
 _COUNTS = "SELECT count(*), count(DISTINCT coalesce(story_id, article_id)) FROM articles"
 
 
-def annotate_articles(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """Annotate every article that changed since it was last annotated; return what changed."""
+def annotate_articles(
+    con: duckdb.DuckDBPyConnection, among: list[str] | None = None
+) -> dict[str, Any]:
+    """Annotate every article (or every one of `among`) that changed since it was last annotated.
+
+    A run annotates each batch `among` its own articles as it loads it, so the
+    work and its memory stay per batch; the publish at its end catches up
+    with the rest. A batch whose texts changed needs every story re-clustered:
+    that is left (`deferred`) to the publish, once, rather than done per batch.
+    """
     rates_loaded = refresh_rates(con)
-    todo = con.execute(_TODO).fetchall()
+    if among is None:
+        todo = con.execute(_TODO).fetchall()
+    else:
+        with registered(con, among_ids=_ids(among)):
+            todo = con.execute(_TODO_AMONG).fetchall()
     keys = {article_id: key for article_id, key, _, _ in todo}
     unsigned = {article_id: wanted for article_id, _, wanted, stored in todo if stored != wanted}
     # a text that changed may leave its old story: only a full re-clustering can split one
     full = any(stored is not None and stored != wanted for _, _, wanted, stored in todo)
+    if full and among is not None:
+        return {"articles": len(among), "changed": 0, "hashed": 0, "deferred": True}
     derived: list[dict[str, Any]] = []
     hashed = 0
     for chunk in _chunks(list(keys)):
@@ -165,6 +180,7 @@ def annotate_articles(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "changed": changed + moved,
         "hashed": hashed,
         "rates_loaded": rates_loaded,
+        "deferred": False,
     }
 
 

@@ -51,6 +51,21 @@ class ExtractedBatch:
         return sum(table.num_rows for table in self.facts.values())
 
 
+MIN_BATCH = 25  # below this a batch costs Prefect and Dask more than its pages
+
+
+def batch_size_for(pages: int, workers: int, most: int) -> int:
+    """Pages per batch: at most `most`, and few enough that every worker gets one.
+
+    Each batch costs a fixed share of orchestration (Prefect serializes its
+    settings for every task it submits, and runs the task's states), so a
+    run should have as few batches as keep all workers busy.
+    """
+    if most < 1:
+        raise ValueError(f"batch size must be at least 1, not {most}")
+    return min(most, max(MIN_BATCH, -(-pages // max(1, workers))))
+
+
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):

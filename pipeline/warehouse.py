@@ -58,9 +58,11 @@ def is_lock_error(exc: BaseException) -> bool:
 
 
 # DuckDB's buffer pool may grow to 80 % of the machine's memory by default, so a
-# process's memory would grow with the warehouse. Past this it spills to
-# `<db>.tmp/`; $CHIPWIRE_DUCKDB_MEMORY sets another limit ("2GB").
-DEFAULT_MEMORY_LIMIT = "256MB"
+# long run's memory would grow with the warehouse. A writer (ingest, reextract,
+# publish) stays within this and spills to `<db>.tmp/`; $CHIPWIRE_DUCKDB_MEMORY
+# sets another limit ("2GB"). Read-only connections (`chipwire sql`, the
+# dashboard's tools) keep DuckDB's default, for whatever a person asks.
+DEFAULT_MEMORY_LIMIT = "192MB"
 
 
 def connect(path: Path, *, read_only: bool = False, lock_wait: float = 0.0):
@@ -73,13 +75,10 @@ def connect(path: Path, *, read_only: bool = False, lock_wait: float = 0.0):
     pause = _FIRST_LOCK_PAUSE
     while True:
         try:
-            return duckdb.connect(
-                str(path),
-                read_only=read_only,
-                config={
-                    "memory_limit": os.environ.get("CHIPWIRE_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
-                },
-            )
+            if read_only:
+                return duckdb.connect(str(path), read_only=True)
+            limit = os.environ.get("CHIPWIRE_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
+            return duckdb.connect(str(path), config={"memory_limit": limit})
         except duckdb.IOException as exc:
             left = deadline - time.monotonic()
             if not is_lock_error(exc) or left <= 0:
@@ -257,6 +256,10 @@ class Warehouse:
         for page in self._stream(_sql("raw_pages")):
             yield {**page, "headers": json.loads(page["headers"]) if page["headers"] else {}}
 
+    def stored_page_count(self) -> int:
+        ((count,),) = self._con.execute("SELECT count(*) FROM raw_pages").fetchall()
+        return int(count)
+
     def stored_page_batch(self, after: str, limit: int) -> pa.Table:
         """The next `limit` stored pages after url `after`, with region and stored date."""
         return self._con.sql(
@@ -285,12 +288,13 @@ class Warehouse:
             return [], []
         return [d[0] for d in result.description], result.fetchall()
 
-    def annotate(self) -> dict[str, Any]:
-        """Topic verdicts, regions and story clusters of every article, brought up to date."""
-        # imported here: datasketch and the rates load only for the runs that publish
+    def annotate(self, among: list[str] | None = None) -> dict[str, Any]:
+        """Topic verdicts, regions and story clusters of every article (or of `among`), brought
+        up to date."""
+        # imported here: datasketch and the rates load only for the processes that load
         from pipeline.annotate import annotate_articles
 
-        return annotate_articles(self._con)
+        return annotate_articles(self._con, among)
 
     def export_parquet(self, folder: Path) -> list[Path]:
         """Every table and view as <name>.parquet, from one consistent snapshot."""

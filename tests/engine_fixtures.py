@@ -53,7 +53,8 @@ def dask_cluster(tmp_path_factory):
             procs.append(
                 subprocess.Popen(
                     [DASK, "worker", "--scheduler-file", str(scheduler_file)]
-                    + ["--host", "127.0.0.1", "--nworkers", "1", "--nthreads", "1", *common],
+                    + ["--host", "127.0.0.1", "--nworkers", "1", "--nthreads", "1", *common]
+                    + ["--preload", "flows.worker_preload"],  # as the README says
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )

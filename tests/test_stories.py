@@ -211,3 +211,27 @@ def test_annotating_again_hashes_nothing_and_changes_nothing(tmp_path):
         again = wh.annotate()
     assert first["hashed"] == len(PAGES) and first["stories"] == len(SAME_STORY)
     assert again["hashed"] == 0 and again["changed"] == 0
+
+
+def test_a_batch_annotates_only_its_own_articles_and_leaves_a_changed_text_to_the_publish(
+    tmp_path,
+):
+    built = bundles()
+    batch = [built["drop"].article["article_id"], built["drop_cut"].article["article_id"]]
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.upsert_articles([b.article for b in built.values()])
+        wh.replace_facts([b.facts for b in built.values()], "test")
+        first = wh.annotate(among=batch)
+        _, left = wh.query("SELECT count(*) FROM articles WHERE annotated_key IS NULL")
+        rest = wh.annotate()
+        changed = build_article(
+            PAGES["drop"][0], page("新机评测", PHONE_REVIEW, "2025-06-20", "drop"), source="x"
+        )
+        wh.upsert_articles([changed.article])
+        wh.replace_facts([changed.facts], "test")
+        deferred = wh.annotate(among=batch)
+        publish = wh.annotate()
+    assert first["hashed"] == 2 and not first["deferred"]
+    assert left == [(len(PAGES) - 2,)] and rest["hashed"] == len(PAGES) - 2
+    assert deferred["deferred"] and deferred["hashed"] == 0
+    assert publish["hashed"] == 1 and not publish["deferred"]

@@ -42,37 +42,48 @@ SELECT 'EUR', day, per_eur FROM fx_rates WHERE currency = 'USD';
 -- One row per price, once per story (the earliest article carrying it), with its
 -- evidence sentence and USD at the rate of the nearest ECB day on or before its day.
 CREATE OR REPLACE VIEW chip_price_points AS
-WITH facts AS (
+-- First the story's first copy of each price, on narrow rows; only the rows kept
+-- then read their article's text for the sentence (a window over rows carrying
+-- whole texts needs memory that grows with the warehouse).
+WITH ranked AS (
     SELECT
         p.chip, p.kind, p.item, p.per, p.currency, p.low, p.high,
         a.day, a.published, a.story_id, a.article_id, p.ordinal,
         a.url, a.title, a.source, a.region,
-        p.text,
-        regexp_extract(
-            substring(o.original_text, greatest(1, p.span_start - 299), least(p.span_start, 300)),
-            '[^。！？!?；;\n]*$'
-        ) AS sentence_before,
-        regexp_extract(
-            substring(o.original_text, p.span_end + 1, 300), '^[^。！？!?；;\n]*[。！？!?；;]?'
-        ) AS sentence_after,
+        p.text, p.span_start, p.span_end,
         row_number() OVER (
             PARTITION BY a.story_id, p.chip, p.kind, p.item, p.per, p.currency, p.low, p.high
             ORDER BY a.day, a.first_seen, a.article_id, p.ordinal
         ) AS copy
     FROM prices p
     JOIN article_story a USING (article_id)
-    JOIN articles o USING (article_id)
     WHERE a.on_topic IS NOT FALSE
+),
+facts AS (
+    SELECT
+        r.chip, r.kind, r.item, r.per, r.currency, r.low, r.high,
+        r.day, r.published, r.story_id, r.article_id, r.ordinal,
+        r.url, r.title, r.source, r.region,
+        r.text,
+        regexp_extract(
+            substring(o.original_text, greatest(1, r.span_start - 299), least(r.span_start, 300)),
+            '[^。！？!?；;\n]*$'
+        ) AS sentence_before,
+        regexp_extract(
+            substring(o.original_text, r.span_end + 1, 300), '^[^。！？!?；;\n]*[。！？!?；;]?'
+        ) AS sentence_after
+    FROM ranked r
+    JOIN articles o USING (article_id)
+    WHERE r.copy = 1
 )
 SELECT
-    f.* EXCLUDE (copy),
+    f.*,
     x.day AS rate_day,
     x.usd_per_unit,
     f.low * x.usd_per_unit AS usd_low,
     f.high * x.usd_per_unit AS usd_high
 FROM facts f
-ASOF LEFT JOIN usd_rates x ON x.currency = f.currency AND f.day >= x.day
-WHERE f.copy = 1;
+ASOF LEFT JOIN usd_rates x ON x.currency = f.currency AND f.day >= x.day;
 
 -- One row per chip, kind, item, per, currency and day: what a price chart plots.
 CREATE OR REPLACE VIEW chip_price_series AS
