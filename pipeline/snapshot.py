@@ -34,6 +34,9 @@ from pipeline.warehouse_sql import WAREHOUSE_DIR, read_statement
 
 # Page bodies, MinHash signatures and their LSH bands are the warehouse's own business, and large.
 NOT_EXPORTED = frozenset({"raw_pages", "story_signatures", "story_bands"})
+# Rows per Parquet row group: the writer holds one group in memory, and a group of
+# DuckDB's default 122,880 articles (two texts each) is more than a run's memory limit.
+_ROW_GROUP = 2048
 KEEP_VERSIONS = 3  # the current one and the two before it, for readers still on them
 _OPEN_TRIES = 100  # a reader loses a race only to a publish; this many in a row is a bug
 
@@ -113,7 +116,7 @@ def _export(wh: Warehouse, folder: Path) -> dict[str, int]:
                 continue
             target = folder / f"{name}.parquet"
             _, ((count,),) = wh.query(
-                f'COPY (SELECT * FROM "{name}") TO {_literal(target)} (FORMAT parquet)'
+                f'COPY (SELECT * FROM "{name}") TO {_literal(target)} (FORMAT parquet, ROW_GROUP_SIZE {_ROW_GROUP})'
             )
             rows[name] = int(count)
     except BaseException:
