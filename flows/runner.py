@@ -5,9 +5,8 @@ one core (field notes); Dask worker processes use every core, and the same
 code runs on a cluster of machines when given its scheduler's address. The
 flow process stays the only one that writes the DuckDB file.
 
-Local workers fork from one fork server that has imported and warmed the
-extraction stack (flows/worker_preload.py), so N workers cost one import,
-not N, and a second run in the same process starts its workers at once.
+Local workers import and warm the extraction stack as they start
+(flows/worker_server.py), with Dask's monitors quieted.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""Imported once by the process every local Dask worker forks from (flows/runner.py).
+"""A Dask preload: each worker imports and warms the extraction stack as it starts.
 
-Importing the extraction stack and building its lazy tables (spaCy's
-vocabulary, the compiled rules, the script-conversion automaton) costs about
-3 CPU-seconds, and the Prefect task engine as much again. Paid here, once, every
-worker starts with them in memory shared copy-on-write, instead of paying it
-per worker at its first batch.
+Importing the stack and building its lazy tables (spaCy's vocabulary, the
+compiled rules, the script-conversion automaton) costs about 3 CPU-seconds,
+and the Prefect task engine as much again: paid while the cluster starts,
+not inside the first batch's task. Local clusters preload it
+(flows/worker_server.py); `dask worker --preload flows.worker_preload` does
+it on a cluster of your own.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pipeline.rules_version import extractor_version
 
 # A tiny page in both scripts touches every lazy table once. Should the rules be
 # broken, the failure belongs to the first real page, which reports it by name:
-# an exception here would only kill the fork server with no useful message.
+# an exception here would only stop the worker from starting, with no useful message.
 _WARM_PAGE = {
     "url": "https://warm.invalid/page",
     "source": "warm-up",

@@ -88,9 +88,6 @@ def write_pages(folder: Path, first: int, count: int) -> Path:
 
 
 def child_flow(folder: str, db: str, workers: int) -> None:
-    from flows.worker_server import start_early
-
-    start_early()  # as `chipwire ingest` does, before Prefect is imported
     from flows.daily_ingest import daily_ingest
 
     stats = daily_ingest(sources=[folder], db_path=db, workers=workers, min_interval=0.0)
@@ -141,9 +138,6 @@ def child_loop(folder: str, db: str) -> None:
 
 
 def child_reextract(db: str, workers: int) -> None:
-    from flows.worker_server import start_early
-
-    start_early()  # as `chipwire reextract` does
     from flows.reextract import reextract
 
     print(
@@ -202,9 +196,9 @@ def run_child(args: list[str], env: dict[str, str]) -> Measured:
 def become_subreaper() -> None:
     """Adopt every orphaned descendant, so that reaping it adds its CPU to RUSAGE_CHILDREN.
 
-    A local Dask cluster forks its workers from a fork server that outlives
-    the flow process's last wait: without this its CPU, and that of the
-    workers it reaped, would never be counted (Linux's PR_SET_CHILD_SUBREAPER).
+    A descendant that outlives the process that started it (a helper server,
+    a worker's child) is reparented here instead of to init, so its CPU is
+    counted when it is reaped (Linux's PR_SET_CHILD_SUBREAPER).
     """
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
