@@ -4,7 +4,7 @@ Importing the stack and building its lazy tables (spaCy's vocabulary, the
 compiled rules, the script-conversion automaton) costs about 3 CPU-seconds,
 and the Prefect task engine as much again: paid while the cluster starts,
 not inside the first batch's task. Local clusters preload it
-(flows/worker_server.py); `dask worker --preload flows.worker_preload` does
+(flows/runner.py); `dask worker --preload flows.worker_preload` does
 it on a cluster of your own.
 """
 

@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline import stories
+from pipeline.batches import chunked
 from pipeline.facts.region import outlet_region
 from pipeline.rates import refresh_rates
 from pipeline.topic import topic_verdict
@@ -125,7 +126,7 @@ def annotate_articles(
         return {"articles": len(among), "changed": 0, "hashed": 0, "deferred": True}
     derived: list[dict[str, Any]] = []
     hashed = 0
-    for chunk in _chunks(list(keys)):
+    for chunk in chunked(keys, CHUNK):
         with registered(con, chunk_ids=pa.table({"article_id": chunk})):
             rows = con.execute(_TEXTS).fetchall()
         signatures, bands = [], []
@@ -252,8 +253,3 @@ def _members(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> list[tuple
             "SELECT article_id, coalesce(a.story_id, a.article_id) FROM articles a "
             "JOIN story_ids s ON s.story_id = coalesce(a.story_id, a.article_id)"
         ).fetchall()
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
