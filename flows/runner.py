@@ -7,16 +7,24 @@ flow process stays the only one that writes the DuckDB file.
 
 Local workers import and warm the extraction stack as they start
 (flows/worker_preload.py as a Dask preload), with Dask's monitors quieted.
-They are spawned, Dask's default: workers from a fork server, not knowing the
-flow's temporary Prefect server, started one of their own that outlived the
-run and held its output open.
+
+Every worker reports its task runs to the flow's own Prefect API. Without a
+configured PREFECT_API_URL, Prefect starts a temporary server for the flow,
+but the settings it ships to each worker still say "no API", so each worker
+started a temporary server of its own: seconds of CPU per worker, and batch
+states written through another server than the flow's.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dask
+from prefect.client.base import ServerType
+from prefect.context import FlowRunContext
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect_dask import DaskTaskRunner
 
 DASK_ADDRESS_ENV = "CHIPWIRE_DASK_ADDRESS"
@@ -35,11 +43,42 @@ LOCAL_CLUSTER_CONFIG = {
 }
 
 
-def dask_runner(workers: int | None = None, dask_address: str | None = None) -> DaskTaskRunner:
-    """A runner on the cluster at `dask_address` (or $CHIPWIRE_DASK_ADDRESS), else a local one.
+@contextmanager
+def dask_runner(
+    workers: int | None = None, dask_address: str | None = None
+) -> Iterator[DaskTaskRunner]:
+    """A started runner on the cluster at `dask_address` (or $CHIPWIRE_DASK_ADDRESS), else a
+    local one, whose workers report to the flow's Prefect API.
 
     The local cluster has `workers` single-threaded processes, one per core by default.
     """
+    with flow_api_for_workers(), _runner(workers, dask_address) as runner:
+        yield runner
+
+
+@contextmanager
+def flow_api_for_workers() -> Iterator[str | None]:
+    """Within a flow on a temporary server, make that server's URL the API setting.
+
+    Task runners ship the current settings with every task, so from here on a
+    worker's task engine talks to the flow's server instead of starting one.
+    A configured PREFECT_API_URL is left as it is. Yields the URL workers get.
+    """
+    configured = PREFECT_API_URL.value()
+    context = FlowRunContext.get()
+    client = context.client if context else None
+    if configured or client is None or client.server_type != ServerType.EPHEMERAL:
+        yield configured
+        return
+    url = str(client.api_url).rstrip("/")
+    if not url.startswith("http://127.0.0.1:"):  # an in-process app: no address to share
+        yield None
+        return
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        yield url
+
+
+def _runner(workers: int | None, dask_address: str | None) -> DaskTaskRunner:
     address = dask_address or os.environ.get(DASK_ADDRESS_ENV) or None
     if address:
         return DaskTaskRunner(address=address)

@@ -279,3 +279,28 @@ def test_a_real_ingest_prints_only_its_summary_and_exits_0(tmp_path):
     )
     assert where == f"data: {db} (snapshot for readers: {tmp_path / 'export'})"
     assert "articles of this run" in done.stdout
+
+
+def test_workers_report_to_the_flows_temporary_prefect_server_instead_of_starting_their_own(
+    tmp_path,
+):
+    """With no PREFECT_API_URL, Prefect starts one temporary server for the flow; the Dask
+    workers' task runs must go there too (each starting its own cost seconds of CPU)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CHIPWIRE_DATA": str(tmp_path / "data")}
+    env.pop("PREFECT_API_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "-v", "ingest", str(SAMPLES / "sources.toml")]
+        + ["--db", str(tmp_path / "run.duckdb"), "--min-interval", "0", "--workers", "2"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2 articles" in done.stderr
+    assert done.stderr.count("Starting temporary server") == 1, done.stderr
