@@ -5,8 +5,10 @@ one core (field notes); Dask worker processes use every core, and the same
 code runs on a cluster of machines when given its scheduler's address. The
 flow process stays the only one that writes the DuckDB file.
 
-Local workers import and warm the extraction stack as they start
-(flows/worker_preload.py as a Dask preload), with Dask's monitors quieted.
+Local workers fork from one fork server that has imported and warmed the
+extraction stack (flows/worker_server.py, flows/worker_preload.py), so N
+workers cost one import, not N, and a second run in the same process starts
+its workers at once.
 
 Every worker reports its task runs to the flow's own Prefect API. Without a
 configured PREFECT_API_URL, Prefect starts a temporary server for the flow,
@@ -21,26 +23,13 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import dask
 from prefect.client.base import ServerType
 from prefect.context import FlowRunContext
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect_dask import DaskTaskRunner
 
-DASK_ADDRESS_ENV = "CHIPWIRE_DASK_ADDRESS"
-
-# Dask's defaults suit interactive analysis: a stack sampler every 10 ms in each
-# worker, and system and memory monitors polling many times a second. For a few
-# tasks of seconds each they cost about a sixth of the run's CPU (measured with
-# scripts/bench_ingest.py); the nanny still restarts a worker that dies, and
-# hands this config to each worker it starts.
-LOCAL_CLUSTER_CONFIG = {
-    "distributed.worker.preload": ["flows.worker_preload"],
-    "distributed.worker.profile.enabled": False,
-    "distributed.admin.system-monitor.interval": "5s",
-    "distributed.worker.memory.monitor-interval": "1s",
-    "distributed.admin.tick.interval": "500ms",
-}
+from flows import worker_server
+from flows.worker_server import DASK_ADDRESS_ENV
 
 
 @contextmanager
@@ -84,7 +73,7 @@ def _runner(workers: int | None, dask_address: str | None) -> DaskTaskRunner:
         return DaskTaskRunner(address=address)
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
-    dask.config.set(LOCAL_CLUSTER_CONFIG)
+    worker_server.configure()
     return DaskTaskRunner(
         cluster_kwargs={
             "n_workers": workers or os.cpu_count() or 1,

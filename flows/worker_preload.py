@@ -1,11 +1,11 @@
-"""A Dask preload: each worker imports and warms the extraction stack as it starts.
+"""Imported once by the process every local Dask worker forks from (flows/worker_server.py).
 
-Importing the stack and building its lazy tables (spaCy's vocabulary, the
-compiled rules, the script-conversion automaton) costs about 3 CPU-seconds,
-and the Prefect task engine as much again: paid while the cluster starts,
-not inside the first batch's task. Local clusters preload it
-(flows/runner.py); `dask worker --preload flows.worker_preload` does
-it on a cluster of your own.
+Importing the extraction stack and building its lazy tables (spaCy's
+vocabulary, the compiled rules, the script-conversion automaton) costs about
+3 CPU-seconds, and the Prefect task engine as much again. Paid here, once,
+every local worker starts with them in memory shared copy-on-write. On a
+cluster of your own, `dask worker --preload flows.worker_preload` pays it as
+each worker starts, not inside its first batch.
 """
 
 from __future__ import annotations
@@ -13,14 +13,16 @@ from __future__ import annotations
 import contextlib
 from datetime import UTC, datetime
 
-import flows.tasks  # noqa: F401  the task the workers run, and Prefect's task engine
+# the task the workers run, Prefect's task engine, and the flows: each task's context
+# carries its flow, which a worker would otherwise import at its first batch
+import flows.reextract  # noqa: F401  (imports flows.daily_ingest and flows.tasks)
 from pipeline.batch_extract import extract_batch
 from pipeline.batches import page_batch
 from pipeline.rules_version import extractor_version
 
 # A tiny page in both scripts touches every lazy table once. Should the rules be
 # broken, the failure belongs to the first real page, which reports it by name:
-# an exception here would only stop the worker from starting, with no useful message.
+# an exception here would only stop the fork server or worker with no useful message.
 _WARM_PAGE = {
     "url": "https://warm.invalid/page",
     "source": "warm-up",

@@ -277,6 +277,7 @@ def ingest(
     resolved = _checked_sources(sources)
     db = db_path(write=True)
     _prepare_flow_logging()
+    _start_local_workers_early(dask_address)
     from flows.daily_ingest import daily_ingest
 
     try:
@@ -448,6 +449,13 @@ def _run_failed(what: str, exc: BaseException) -> int:
     return EXIT_FAILED
 
 
+def _start_local_workers_early(dask_address: str | None) -> None:
+    """Local workers' fork server imports while Prefect imports and starts the flow."""
+    from flows.worker_server import start_early
+
+    start_early(dask_address)
+
+
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
@@ -459,6 +467,7 @@ def reextract(workers: int | None, dask_address: str | None) -> int:
     """Re-run the current rules over every stored page (no network)."""
     db = db_path(write=True)
     _prepare_flow_logging()
+    _start_local_workers_early(dask_address)
     from flows.reextract import reextract as reextract_flow
 
     try:

@@ -88,6 +88,9 @@ def write_pages(folder: Path, first: int, count: int) -> Path:
 
 
 def child_flow(folder: str, db: str, workers: int) -> None:
+    from flows.worker_server import start_early
+
+    start_early()  # as `chipwire ingest` does, before Prefect is imported
     from flows.daily_ingest import daily_ingest
 
     stats = daily_ingest(sources=[folder], db_path=db, workers=workers, min_interval=0.0)
@@ -138,6 +141,9 @@ def child_loop(folder: str, db: str) -> None:
 
 
 def child_reextract(db: str, workers: int) -> None:
+    from flows.worker_server import start_early
+
+    start_early()  # as `chipwire reextract` does
     from flows.reextract import reextract
 
     print(
