@@ -8,9 +8,14 @@ sees the old snapshot or the new one, never half of one. Readers hold a shared
 `flock` on the version they read, and old versions are deleted only when no
 reader holds them, so a slow reader never has files vanish under it.
 
+Large tables are folders of parts (warehouse/snapshot_parts.toml), and a table
+file whose rows did not change since the current version is hard-linked from
+it (pipeline/snapshot_parts.py): a publish writes about what the run changed.
+
     export/
       current -> versions/20261201T093000123456Z-1a2b3c4d
-      versions/20261201T093000123456Z-1a2b3c4d/{manifest.json, .lock, <name>.parquet ...}
+      versions/20261201T093000123456Z-1a2b3c4d/
+        manifest.json, .lock, <name>.parquet ..., articles/part-2026-12.parquet ...
 """
 
 from __future__ import annotations
@@ -30,13 +35,9 @@ from typing import Any
 import duckdb
 
 from pipeline.warehouse import Warehouse
-from pipeline.warehouse_sql import WAREHOUSE_DIR, read_statement
 
 # Page bodies, MinHash signatures and their LSH bands are the warehouse's own business, and large.
 NOT_EXPORTED = frozenset({"raw_pages", "story_signatures", "story_bands"})
-# Rows per Parquet row group: the writer holds one group in memory, and a group of
-# DuckDB's default 122,880 articles (two texts each) is more than a run's memory limit.
-_ROW_GROUP = 2048
 KEEP_VERSIONS = 3  # the current one and the two before it, for readers still on them
 _OPEN_TRIES = 100  # a reader loses a race only to a publish; this many in a row is a bug
 
@@ -56,17 +57,28 @@ class Snapshot:
     def relations(self) -> list[str]:
         return sorted(self.manifest["relations"])
 
-    def file(self, name: str) -> Path:
+    def files(self, name: str) -> list[Path]:
+        """The Parquet files of a relation: one, or a table's parts."""
         if name not in self.manifest["relations"]:
             raise SnapshotError(f"snapshot {self.path.name} has no {name!r}")
-        return self.path / f"{name}.parquet"
+        # a version published before tables had parts lists no files: one per relation
+        paths = self.manifest.get("files", {}).get(name, [f"{name}.parquet"])
+        return [self.path / path for path in paths]
+
+    def file(self, name: str) -> Path:
+        """The one Parquet file of a relation that is not split into parts."""
+        files = self.files(name)
+        if len(files) != 1 or files[0].parent != self.path:
+            raise SnapshotError(f"{name!r} is a folder of parts in {self.path.name}: use files()")
+        return files[0]
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB with one view per relation, so the warehouse's SQL runs as is."""
         con = duckdb.connect(":memory:")
         for name in self.relations:
+            files = ", ".join(_literal(path) for path in self.files(name))
             con.execute(
-                f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet({_literal(self.file(name))})'
+                f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{files}], union_by_name = true)'
             )
         return con
 
@@ -84,15 +96,26 @@ def publish_snapshot(db_path: Path | str, dest: Path | str | None = None) -> Pat
     name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:8]
     staging = versions / f".{name}.partial"
     staging.mkdir()
-    with _locked(staging / ".lock", fcntl.LOCK_EX):  # tells a cleaner this folder is in use
+    with (
+        _locked(staging / ".lock", fcntl.LOCK_EX),  # tells a cleaner this folder is in use
+        open_snapshot(root) as previous,  # held: its files are linked, not copied
+    ):
         with Warehouse(db_path) as wh:
             annotation = wh.annotate()
-            rows = _export(wh, staging)
+            exported = wh.export_snapshot(
+                staging,
+                previous.path if previous else None,
+                previous.manifest.get("fingerprints", {}) if previous else {},
+                NOT_EXPORTED,
+            )
         manifest = {
             "version": name,
             "database": str(Path(db_path).resolve()),
             "created_at": datetime.now(UTC).isoformat(),
-            "relations": rows,
+            "relations": exported.rows,
+            "files": exported.files,
+            "fingerprints": exported.fingerprints,
+            "linked": exported.linked,
             "annotation": annotation,
         }
         _write_atomically(staging / "manifest.json", json.dumps(manifest, indent=2, default=str))
@@ -103,27 +126,6 @@ def publish_snapshot(db_path: Path | str, dest: Path | str | None = None) -> Pat
         os.replace(link, root / "current")
     _clean(root, keep=KEEP_VERSIONS)
     return final
-
-
-def _export(wh: Warehouse, folder: Path) -> dict[str, int]:
-    """Every table and view from one transaction: the files agree with each other."""
-    _, names = wh.query(read_statement(WAREHOUSE_DIR, "exportable_relations"))
-    rows: dict[str, int] = {}
-    wh.query("BEGIN TRANSACTION")
-    try:
-        for (name,) in names:
-            if name in NOT_EXPORTED:
-                continue
-            target = folder / f"{name}.parquet"
-            _, ((count,),) = wh.query(
-                f'COPY (SELECT * FROM "{name}") TO {_literal(target)} (FORMAT parquet, ROW_GROUP_SIZE {_ROW_GROUP})'
-            )
-            rows[name] = int(count)
-    except BaseException:
-        wh.query("ROLLBACK")
-        raise
-    wh.query("COMMIT")
-    return rows
 
 
 @contextmanager

@@ -31,6 +31,7 @@ import pyarrow as pa
 from pipeline import warehouse_rows as rows
 from pipeline.crash import crash_point
 from pipeline.migrate import apply_migrations, create_views
+from pipeline.snapshot_parts import Exported, export_relations
 from pipeline.warehouse_sql import WAREHOUSE_DIR, read_statement, registered, transaction
 
 _FETCH_BATCH = 256
@@ -296,10 +297,20 @@ class Warehouse:
 
         return annotate_articles(self._con, among)
 
+    def export_snapshot(
+        self,
+        folder: Path,
+        previous: Path | None,
+        previous_fingerprints: dict[str, str],
+        skip: frozenset[str],
+    ) -> Exported:
+        """A reader snapshot's files (pipeline/snapshot_parts.py), unchanged ones linked."""
+        return export_relations(self._con, folder, previous, previous_fingerprints, skip)
+
     def export_parquet(self, folder: Path) -> list[Path]:
         """Every table and view as <name>.parquet, from one consistent snapshot."""
         folder.mkdir(parents=True, exist_ok=True)
-        names = [name for (name,) in self._con.execute(_sql("exportable_relations")).fetchall()]
+        names = [name for name, _ in self._con.execute(_sql("exportable_relations")).fetchall()]
         written = []
         with transaction(self._con):
             for name in names:

@@ -240,16 +240,23 @@ def _snapshot_rows(export: Path, sql: str) -> list[tuple]:
             con.close()
 
 
+def _wait(driver):
+    """A wait that looks again when Streamlit re-renders an element it was reading."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,))
+
+
 def _open(driver, url: str, heading: str):
     """Load a page and wait for its title; fail on any Streamlit exception box."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(url)
-    WebDriverWait(driver, WAIT).until(
+    _wait(driver).until(
         lambda d: any(h.text == heading for h in d.find_elements(By.CSS_SELECTOR, "h1"))
     )
-    return WebDriverWait(driver, WAIT)
+    return _wait(driver)
 
 
 def _no_errors(driver) -> None:
@@ -321,11 +328,16 @@ def test_price_tracker_shows_h20_points_once_per_story_and_their_evidence(served
 def _navigate(driver, label: str, heading: str):
     """Click the sidebar link, as a person does, and wait for the page's title."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(driver, WAIT)
-    links = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNav"] a'))
-    next(link for link in links if link.text == label).click()
+    def click(d) -> bool:
+        for link in d.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNav"] a'):
+            if link.text == label:
+                link.click()
+                return True
+        return False
+
+    wait = _wait(driver)
+    wait.until(click)
     wait.until(lambda d: any(h.text == heading for h in d.find_elements(By.CSS_SELECTOR, "h1")))
     return wait
 

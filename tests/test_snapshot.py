@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from pipeline.snapshot import KEEP_VERSIONS, open_snapshot, publish_snapshot
 from pipeline.warehouse import Warehouse
@@ -29,11 +30,11 @@ for _ in range(100_000):
             if snap is None:
                 continue
             for name, rows in snap.manifest["relations"].items():
-                got = pq.read_metadata(snap.file(name)).num_rows
+                got = sum(pq.read_metadata(f).num_rows for f in snap.files(name))
                 if got != rows:
                     errors.append(f"{snap.path.name}/{name}: {got} rows, manifest says {rows}")
-            articles = pq.read_table(snap.file("articles"), columns=["article_id"]).num_rows
-            chips = pq.read_table(snap.file("chips"), columns=["article_id"]).num_rows
+            articles = sum(pq.read_metadata(f).num_rows for f in snap.files("articles"))
+            chips = sum(pq.read_metadata(f).num_rows for f in snap.files("chips"))
             if articles != chips:
                 errors.append(f"{snap.path.name}: {articles} articles but {chips} chip facts")
             version = snap.manifest["version"]
@@ -122,7 +123,7 @@ def test_a_held_snapshot_survives_newer_publishes_and_goes_after(tmp_path):
             add_article(db, n)
             publish_snapshot(db)
         assert held.path.is_dir()
-        assert pq.read_table(held.file("articles")).num_rows == 1
+        assert sum(pq.read_metadata(f).num_rows for f in held.files("articles")) == 1
     publish_snapshot(db)
     assert not held.path.exists()
     with open_snapshot(tmp_path / "export") as current:
@@ -165,3 +166,65 @@ def test_ingest_and_reextract_end_by_publishing_a_snapshot(prefect_harness, tmp_
     with open_snapshot(tmp_path / "export") as snapshot:
         assert snapshot.manifest["version"] > ingested
         assert snapshot.manifest["relations"]["runs"] == 2
+
+
+def _inode(snapshot, path: str) -> int:
+    return (snapshot.path / path).stat().st_ino
+
+
+def test_a_publish_links_the_parts_whose_rows_did_not_change_and_rewrites_the_rest(tmp_path):
+    db = tmp_path / "chipwire.duckdb"
+    for n in range(3):
+        add_article(db, n)
+    with Warehouse(db) as wh:  # a0 and a1 came last year; a2 this month
+        wh.query(
+            "UPDATE articles SET first_seen = TIMESTAMP '2024-01-05' WHERE article_id < 'a002'"
+        )
+    publish_snapshot(db)
+    with open_snapshot(tmp_path / "export") as first:
+        old_part = "articles/part-2024-01.parquet"
+        assert old_part in first.manifest["files"]["articles"]
+        old_inode, old_chips = _inode(first, old_part), _inode(first, "chips/part-2024-01.parquet")
+    add_article(db, 3)  # today's run: only the newest month changes
+    publish_snapshot(db)
+    with open_snapshot(tmp_path / "export") as second:
+        assert _inode(second, old_part) == old_inode
+        assert _inode(second, "chips/part-2024-01.parquet") == old_chips
+        new_part = next(p for p in second.manifest["files"]["articles"] if p != old_part)
+        assert pq.read_metadata(second.path / new_part).num_rows == 2
+        assert second.manifest["linked"] >= 2
+        con = second.connect()
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (4,)
+        assert con.execute("SELECT count(*) FROM chips").fetchone() == (4,)
+    with Warehouse(db) as wh:  # a correction to an old article rewrites its part only
+        wh.query("UPDATE articles SET title = '更正' WHERE article_id = 'a000'")
+    publish_snapshot(db)
+    with open_snapshot(tmp_path / "export") as third:
+        assert _inode(third, old_part) != old_inode
+        assert _inode(third, "chips/part-2024-01.parquet") == old_chips
+        titles = third.connect().execute("SELECT title FROM articles ORDER BY article_id")
+        assert [t for (t,) in titles.fetchall()][:2] == ["更正", "第1篇"]
+
+
+def test_an_empty_partitioned_table_still_has_its_columns(tmp_path):
+    db = tmp_path / "chipwire.duckdb"
+    Warehouse(db).close()
+    publish_snapshot(db)
+    with open_snapshot(tmp_path / "export") as snapshot:
+        assert snapshot.manifest["files"]["articles"] == ["articles/empty.parquet"]
+        con = snapshot.connect()
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+        assert "normalized_text" in [
+            d[0] for d in con.execute("SELECT * FROM articles").description
+        ]
+
+
+def test_a_bad_parts_catalog_is_an_error_naming_the_file(tmp_path):
+    from pipeline.snapshot_parts import PartsConfigError, part_keys
+
+    (tmp_path / "snapshot_parts.toml").write_text('[parts]\n"Bad Name" = "t.x"\n')
+    with pytest.raises(PartsConfigError, match="snapshot_parts.toml"):
+        part_keys(tmp_path)
+    (tmp_path / "snapshot_parts.toml").write_text("[parts\n")
+    with pytest.raises(PartsConfigError, match="snapshot_parts.toml"):
+        part_keys(tmp_path)
