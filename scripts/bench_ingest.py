@@ -410,6 +410,14 @@ def report(work: Path, env: dict, server_pid: int, small: int, large: int, args)
         f"  throughput {large / flow_large.wall:.1f} pages/s wall, "
         f"{large / flow_large.cpu:.1f} pages per CPU-second"
     )
+    # the engine's cost is mostly fixed (imports, cluster, Prefect's run): the same
+    # comparison on the large run shows how much of it is per page
+    loop_large = run_child(["loop", str(pages_large), str(work / "loop-large.duckdb")], env)
+    print(
+        f"[client CPU, {large} pages] flow {flow_large.cpu:.1f} s vs plain loop"
+        f" {loop_large.cpu:.1f} s: ratio {flow_large.cpu / loop_large.cpu:.2f};"
+        f" the engine's own cost {flow_large.cpu - loop_large.cpu:.1f} CPU-s"
+    )
 
     # the fixed start-up and publish (about 10 s) weigh on a small re-extraction; a large
     # one, as after a rule change on a real warehouse, shows what the workers give
