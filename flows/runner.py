@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from urllib.parse import urlsplit
 
 from prefect.client.base import ServerType
 from prefect.context import FlowRunContext
@@ -40,9 +41,19 @@ def dask_runner(
     local one, whose workers report to the flow's Prefect API.
 
     The local cluster has `workers` single-threaded processes, one per core by default.
+    A temporary server listens on 127.0.0.1 only: workers on other machines need a
+    PREFECT_API_URL they can reach (README), so only local workers are given its URL.
     """
-    with flow_api_for_workers(), _runner(workers, dask_address) as runner:
+    address = dask_address or os.environ.get(DASK_ADDRESS_ENV) or None
+    local = address is None or on_this_machine(address)
+    with flow_api_for_workers() if local else nullcontext(), _runner(workers, address) as runner:
         yield runner
+
+
+def on_this_machine(address: str) -> bool:
+    """Whether a Dask scheduler address is a loopback one (`tcp://127.0.0.1:8786`)."""
+    host = urlsplit(address if "://" in address else f"tcp://{address}").hostname
+    return host in ("127.0.0.1", "localhost", "::1")
 
 
 @contextmanager
@@ -67,8 +78,7 @@ def flow_api_for_workers() -> Iterator[str | None]:
         yield url
 
 
-def _runner(workers: int | None, dask_address: str | None) -> DaskTaskRunner:
-    address = dask_address or os.environ.get(DASK_ADDRESS_ENV) or None
+def _runner(workers: int | None, address: str | None) -> DaskTaskRunner:
     if address:
         return DaskTaskRunner(address=address)
     if workers is not None and workers < 1:
