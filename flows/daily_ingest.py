@@ -16,6 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -236,5 +237,7 @@ def publish(db: Path, logger: Any) -> None:
     """
     try:
         publish_snapshot(db)
+    except duckdb.InterruptException:
+        raise  # a stop signal that reached DuckDB mid-query (flows/tasks.py)
     except Exception as exc:
         logger.warning("snapshot not published (the previous one stays): %s", exc)

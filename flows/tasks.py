@@ -13,6 +13,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect_dask import DaskTaskRunner
@@ -61,6 +62,10 @@ def load_batch(
         if batch.articles.num_rows:  # story, topic and region now, while the batch is small
             try:
                 wh.annotate(among=batch.articles["article_id"].to_pylist())
+            except duckdb.InterruptException:
+                # SIGTERM or Ctrl-C reached DuckDB mid-query, which turns the signal into this
+                # error: stop as asked (the batch is in), do not go on as if annotation failed
+                raise
             except Exception as exc:  # the data is in; the publish at the end annotates again
                 get_run_logger().warning("batch loaded, annotation left to the publish: %s", exc)
     counts = {name: batch.facts[name].num_rows for name in FACT_TABLES}
