@@ -339,6 +339,20 @@ def fill_database(db: Path, articles: int) -> None:
         )
 
 
+def daily_run(folder: Path, articles: int, pages: Path, workers: int, env: dict) -> Measured:
+    """A day's run over a warehouse of `articles`, with yesterday's snapshot published.
+
+    Each warehouse has its own folder, so its snapshot is the one the run links from.
+    """
+    from pipeline.snapshot import publish_snapshot
+
+    folder.mkdir()
+    db = folder / "chipwire.duckdb"
+    fill_database(db, articles)
+    publish_snapshot(db)
+    return run_child(["flow", str(pages), str(db), str(workers)], env)
+
+
 def rows_of(db: Path) -> list:
     with duckdb.connect(str(db), read_only=True) as con:
         return [
@@ -439,9 +453,7 @@ def report(work: Path, env: dict, server_pid: int, small: int, large: int, args)
     new = write_pages(work / "daily", 10_000_000, 20)
     results = {}
     for articles in (1_000, args.db_articles):
-        db = work / f"daily-{articles}.duckdb"
-        fill_database(db, articles)
-        results[articles] = run_child(["flow", str(new), str(db), str(args.workers)], env)
+        results[articles] = daily_run(work / f"daily-{articles}", articles, new, args.workers, env)
     base, big = results[1_000], results[args.db_articles]
     print(
         f"\n[daily run of 20 new pages] over {args.db_articles} articles {big.cpu:.1f} CPU-s,"
