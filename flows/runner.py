@@ -57,25 +57,26 @@ def on_this_machine(address: str) -> bool:
 
 
 @contextmanager
-def flow_api_for_workers() -> Iterator[str | None]:
+def flow_api_for_workers() -> Iterator[None]:
     """Within a flow on a temporary server, make that server's URL the API setting.
 
     Task runners ship the current settings with every task, so from here on a
     worker's task engine talks to the flow's server instead of starting one.
-    A configured PREFECT_API_URL is left as it is. Yields the URL workers get.
+    A configured PREFECT_API_URL is left as it is.
     """
-    configured = PREFECT_API_URL.value()
     context = FlowRunContext.get()
     client = context.client if context else None
-    if configured or client is None or client.server_type != ServerType.EPHEMERAL:
-        yield configured
-        return
-    url = str(client.api_url).rstrip("/")
-    if not url.startswith("http://127.0.0.1:"):  # an in-process app: no address to share
-        yield None
+    url = str(client.api_url).rstrip("/") if client else ""
+    if (
+        PREFECT_API_URL.value()
+        or client is None
+        or client.server_type != ServerType.EPHEMERAL
+        or not url.startswith("http://127.0.0.1:")  # an in-process app: no address to share
+    ):
+        yield
         return
     with temporary_settings(updates={PREFECT_API_URL: url}):
-        yield url
+        yield
 
 
 def _runner(workers: int | None, address: str | None) -> DaskTaskRunner:

@@ -34,6 +34,7 @@ from typing import Any
 
 import duckdb
 
+from pipeline.snapshot_parts import sql_literal
 from pipeline.warehouse import Warehouse
 
 # Page bodies, MinHash signatures and their LSH bands are the warehouse's own business, and large.
@@ -76,7 +77,7 @@ class Snapshot:
         """An in-memory DuckDB with one view per relation, so the warehouse's SQL runs as is."""
         con = duckdb.connect(":memory:")
         for name in self.relations:
-            files = ", ".join(_literal(path) for path in self.files(name))
+            files = ", ".join(sql_literal(path) for path in self.files(name))
             con.execute(
                 f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{files}], union_by_name = true)'
             )
@@ -205,7 +206,3 @@ def _write_atomically(path: Path, text: str) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
-
-
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"

@@ -144,27 +144,26 @@ def table_parts(con: duckdb.DuckDBPyConnection, name: str, key: str | None) -> l
             f"{name}/part-{_file_stem(value)}.parquet",
             count,
             _fingerprint(schema, count, xor, total),
-            f"{part} IS NULL" if value is None else f"{part} = {_literal(value)}",
+            f"{part} IS NULL" if value is None else f"{part} = {sql_literal(value)}",
         )
         for value, count, xor, total in rows
     ]
 
 
 def write_part(con: duckdb.DuckDBPyConnection, name: str, part: Part, folder: Path) -> None:
-    target = folder / part.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(
-        f'COPY (SELECT * FROM "{name}" t WHERE {part.where}) TO {_literal(str(target))} '
-        f"(FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP})"
-    )
+    _copy(con, f'SELECT * FROM "{name}" t WHERE {part.where}', folder / part.path)
 
 
 def write_view(con: duckdb.DuckDBPyConnection, name: str, folder: Path) -> int:
     """Views are computed over many tables: written every time, never fingerprinted."""
-    target = folder / f"{name}.parquet"
+    return _copy(con, f'SELECT * FROM "{name}"', folder / f"{name}.parquet")
+
+
+def _copy(con: duckdb.DuckDBPyConnection, select: str, target: Path) -> int:
+    """Rows of `select` as one Parquet file, in row groups the writer's memory limit allows."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     ((count,),) = con.execute(
-        f'COPY (SELECT * FROM "{name}") TO {_literal(str(target))} '
-        f"(FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP})"
+        f"COPY ({select}) TO {sql_literal(target)} (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP})"
     ).fetchall()
     return int(count)
 
@@ -183,5 +182,6 @@ def _file_stem(value: str | None) -> str:
     return f"{safe}-{hashlib.sha256(value.encode()).hexdigest()[:12]}"
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def sql_literal(text: str | Path) -> str:
+    """A string or path as a SQL string literal (COPY and read_parquet take no parameters)."""
+    return "'" + str(text).replace("'", "''") + "'"

@@ -6,8 +6,11 @@ import contextlib
 import csv
 import io
 import json
+import os
 import re
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -248,28 +251,14 @@ def test_unknown_option_is_a_usage_error(capsys):
 def test_a_real_ingest_prints_only_its_summary_and_exits_0(tmp_path):
     """The user's path end to end in its own process: Prefect's temporary server starts and
     stops, and nothing but this run's summary and table reaches the terminal."""
-    import os
-    import subprocess
-    import sys
-
     db = tmp_path / "run.duckdb"
-    env = {**os.environ, "CHIPWIRE_DATA": str(tmp_path / "data")}
-    env.pop("PREFECT_API_URL", None)
     # Dask's default dashboard port taken (a second run, a notebook): still no stray line
     held = socket.socket()
     with contextlib.suppress(OSError):  # already taken by someone else: the same situation
         held.bind(("127.0.0.1", 8787))
         held.listen()
     with held:
-        done = subprocess.run(
-            [sys.executable, "-m", "pipeline.cli", "ingest", str(SAMPLES / "sources.toml")]
-            + ["--db", str(db), "--min-interval", "0"],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env=env,
-            timeout=600,
-        )
+        done = _sample_ingest_in_own_process(tmp_path, db)
     assert done.returncode == 0, done.stderr
     summary, where = done.stderr.splitlines()
     assert re.fullmatch(
@@ -286,21 +275,27 @@ def test_workers_report_to_the_flows_temporary_prefect_server_instead_of_startin
 ):
     """With no PREFECT_API_URL, Prefect starts one temporary server for the flow; the Dask
     workers' task runs must go there too (each starting its own cost seconds of CPU)."""
-    import os
-    import subprocess
-    import sys
+    done = _sample_ingest_in_own_process(
+        tmp_path, tmp_path / "run.duckdb", "--workers", "2", verbose=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2 articles" in done.stderr
+    assert done.stderr.count("Starting temporary server") == 1, done.stderr
 
+
+def _sample_ingest_in_own_process(
+    tmp_path, db, *options: str, verbose: bool = False
+) -> subprocess.CompletedProcess:
+    """`chipwire ingest` of the samples as a user runs it: its own process, no Prefect server."""
     env = {**os.environ, "CHIPWIRE_DATA": str(tmp_path / "data")}
     env.pop("PREFECT_API_URL", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "-v", "ingest", str(SAMPLES / "sources.toml")]
-        + ["--db", str(tmp_path / "run.duckdb"), "--min-interval", "0", "--workers", "2"],
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *(["-v"] if verbose else [])]
+        + ["ingest", str(SAMPLES / "sources.toml"), "--db", str(db), "--min-interval", "0"]
+        + list(options),
         capture_output=True,
         text=True,
         cwd=tmp_path,
         env=env,
         timeout=600,
     )
-    assert done.returncode == 0, done.stderr
-    assert "2 articles" in done.stderr
-    assert done.stderr.count("Starting temporary server") == 1, done.stderr
