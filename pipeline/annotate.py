@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from pipeline import stories
@@ -226,11 +227,15 @@ def _similar_pairs(
     con: duckdb.DuckDBPyConnection, signatures: dict[str, bytes]
 ) -> Iterator[tuple[str, str]]:
     """Candidate pairs whose signatures are similar enough to be one story, streamed."""
+    row = {article_id: i for i, article_id in enumerate(signatures)}
+    matrix = stories.signature_matrix(list(signatures.values()))
     result = con.execute(_PAIRS)
     while pairs := result.fetchmany(PAIRS_AT_ONCE):
-        for a, b in pairs:
-            if stories.similarity(signatures[a], signatures[b]) >= stories.THRESHOLD:
-                yield a, b
+        left = np.fromiter((row[a] for a, _ in pairs), np.intp, len(pairs))
+        right = np.fromiter((row[b] for _, b in pairs), np.intp, len(pairs))
+        for keep, pair in zip(stories.similar(matrix, left, right), pairs, strict=True):
+            if keep:
+                yield pair
 
 
 def _ids(ids: Iterable[str]) -> pa.Table:

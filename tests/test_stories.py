@@ -1,6 +1,7 @@
 import sys
 from pathlib import Path
 
+import numpy as np
 import opencc
 
 from pipeline import stories
@@ -160,6 +161,21 @@ def test_the_normalized_text_makes_a_script_converted_repost_nearly_identical():
     assert built["drop_big5"].article["script"] == "traditional"
     assert original.jaccard(converted) > 0.7
     assert original.jaccard(unrelated) < 0.2
+
+
+def test_pairs_compared_together_are_one_story_exactly_when_datasketch_jaccard_reaches_the_threshold():
+    built = bundles()
+    minhashes = [
+        m for b in built.values() if (m := stories.signature(b.article["normalized_text"]))
+    ]
+    matrix = stories.signature_matrix([stories.to_bytes(m) for m in minhashes])
+    left, right = (a.ravel() for a in np.indices((len(minhashes), len(minhashes))))
+    expected = [
+        minhashes[i].jaccard(minhashes[j]) >= stories.THRESHOLD
+        for i, j in zip(left, right, strict=True)
+    ]
+    assert stories.similar(matrix, left, right).tolist() == expected
+    assert True in expected and False in expected  # both kinds of pair are among them
 
 
 def test_a_text_too_short_to_compare_is_its_own_story():
