@@ -161,7 +161,7 @@ def daily_ingest(
             )
             for failure in sources_failed:
                 logger.warning("source %s: %s", failure["source"], failure["error"])
-            with Warehouse(db, lock_wait=lock_wait) as wh:
+            with Warehouse(db, lock_wait=lock_wait, prepared=True) as wh:
                 for url, source in wh.urls_to_retry():
                     candidates.setdefault(url, Candidate(url=url, source=source))
                 done = wh.urls_done(list(candidates))
@@ -182,7 +182,7 @@ def daily_ingest(
                 for chunk in chunked(
                     warc_pages(source.location, source.name, source.region), batch_size
                 ):
-                    with Warehouse(db, lock_wait=lock_wait) as wh:
+                    with Warehouse(db, lock_wait=lock_wait, prepared=True) as wh:
                         done = wh.urls_done([p["url"] for p in chunk])
                     chunk = [p for p in chunk if p["url"] not in done]
                     if chunk:
@@ -216,7 +216,7 @@ def daily_ingest(
         for f in sources_failed + listing_failures
     ]
     try:
-        with Warehouse(db, lock_wait=lock_wait) as wh:
+        with Warehouse(db, lock_wait=lock_wait, prepared=True) as wh:
             wh.record_failures(run_id, discover_failures)
             wh.finish_run(run_id, "completed" if not pipeline.batches_left else "spooled", stats)
     except Exception as exc:

@@ -39,7 +39,7 @@ def reextract(
         pipeline = BatchPipeline(runner, str(db), lock_wait, 2 * worker_count(runner))
         size = batch_size_for(stored, worker_count(runner), batch_size)
         while True:
-            with Warehouse(db, lock_wait=lock_wait) as wh:
+            with Warehouse(db, lock_wait=lock_wait, prepared=True) as wh:
                 batch = wh.stored_page_batch(after, size)
             if batch.num_rows == 0:
                 break
@@ -55,7 +55,7 @@ def reextract(
         "batches_failed": pipeline.batches_failed,
         "abandoned_runs": abandoned,
     }
-    with Warehouse(db, lock_wait=lock_wait) as wh:
+    with Warehouse(db, lock_wait=lock_wait, prepared=True) as wh:
         wh.finish_run(run_id, "completed" if not pipeline.batches_failed else "partial", stats)
     publish(db, get_run_logger())
     return stats

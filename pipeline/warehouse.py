@@ -92,11 +92,18 @@ class Warehouse:
     """Opens (creating if need be) the database file and brings its schema up to date.
 
     `problems` lists views that could not be re-created, each with its repair:
-    the file stays usable for everything else.
+    the file stays usable for everything else. `prepared` says this run opened
+    the file in full already: its schema and views are current, and checking
+    them again on each batch's short session cost more than the batch's load.
     """
 
     def __init__(
-        self, path: Path | str, *, read_only: bool = False, lock_wait: float = 0.0
+        self,
+        path: Path | str,
+        *,
+        read_only: bool = False,
+        lock_wait: float = 0.0,
+        prepared: bool = False,
     ) -> None:
         self.path = Path(path)
         self.problems: list[str] = []
@@ -107,6 +114,8 @@ class Warehouse:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._con = connect(self.path, lock_wait=lock_wait)
+        if prepared:
+            return
         try:
             apply_migrations(self._con, WAREHOUSE_DIR)
             self.problems = create_views(self._con, WAREHOUSE_DIR)

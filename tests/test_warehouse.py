@@ -723,6 +723,19 @@ def test_a_dropped_table_does_not_lock_the_user_out_and_says_how_to_repair(tmp_p
         assert wh.query("SELECT count(*) FROM chip_mentions_daily")[1][0][0] > 0
 
 
+def test_a_prepared_session_writes_without_redoing_the_schema_and_a_full_open_redoes_it(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        run_id = wh.start_run("ingest")
+        wh.query("DROP VIEW chip_price_history")
+    with Warehouse(path, prepared=True) as wh:  # a batch's session later in the same run
+        load_run(wh, run_id)
+        views = [name for (name,) in wh.query("SELECT view_name FROM duckdb_views()")[1]]
+        assert "chip_price_history" not in views
+    with Warehouse(path) as wh:
+        assert wh.query("SELECT count(*) FROM chip_price_history")[1][0][0] > 0
+
+
 def test_a_read_only_warehouse_never_migrates_or_writes(tmp_path):
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
