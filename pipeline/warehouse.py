@@ -214,6 +214,7 @@ class Warehouse:
             "page_rows": rows.page_rows(fetches),
             "article_rows": articles,
             "fact_article_ids": articles.select(["article_id"]),
+            "fact_texts": articles.select(["article_id", "original_text"]),
             **{f"new_{name}": table for name, table in facts.items()},
         }
         with self._registered(**tables), transaction(self._con):
@@ -233,8 +234,11 @@ class Warehouse:
         """Swap each article's facts for the new ones; readers never see a half-replaced article."""
         facts = rows.fact_rows(records, extractor_version)
         new = {f"new_{name}": table for name, table in facts.items()}
+        ids = rows.article_id_rows(records)
+        with self._registered(fact_article_ids=ids):
+            texts = self._con.sql(_sql("fact_texts")).to_arrow_table()
         with (
-            self._registered(fact_article_ids=rows.article_id_rows(records), **new),
+            self._registered(fact_article_ids=ids, fact_texts=texts, **new),
             transaction(self._con),
         ):
             self._swap_facts(extractor_version)

@@ -373,6 +373,16 @@ def test_page_failing_after_fetch_is_retried_until_it_has_an_article(loaded):
 # --- facts ------------------------------------------------------------------------
 
 
+def test_each_stored_price_keeps_the_rest_of_its_sentence(loaded):
+    ((before, text, after),) = loaded.query(
+        "SELECT sentence_before, text, sentence_after FROM prices WHERE article_id = 'a'"
+    )[1]
+    assert (before, text, after) == ("H100服務器售價", "320萬元", "。")
+    assert loaded.query(
+        "SELECT sentence_before, sentence_after FROM chip_price_points WHERE article_id = 'a'"
+    )[1] == [(before, after)]
+
+
 def test_replace_facts_replaces_only_the_given_articles(loaded):
     new_a = {
         "id": "a",

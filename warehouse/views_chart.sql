@@ -39,18 +39,26 @@ JOIN fx_rates u ON u.currency = 'USD' AND u.day = r.day
 UNION ALL
 SELECT 'EUR', day, per_eur FROM fx_rates WHERE currency = 'USD';
 
--- One row per price, once per story (the earliest article carrying it), at the USD
--- rate of the nearest ECB day on or before its day; narrow rows, without the evidence
--- sentences. A table macro, not a view: the snapshot does not export it, and the views
--- below read the sentences (a regular expression over the article's text, most of their
--- cost) only for the rows they keep.
-CREATE OR REPLACE MACRO chip_price_rows() AS TABLE
+-- The sentence around a fact's span in its article's original text: what comes before
+-- it since the last sentence end, and what follows it up to the next (300 characters
+-- at most each way). A load stores it with each price (replace_facts.sql).
+CREATE OR REPLACE MACRO sentence_before(original_text, span_start) AS regexp_extract(
+    substring(original_text, greatest(1, span_start - 299), least(span_start, 300)),
+    '[^。！？!?；;\n]*$'
+);
+CREATE OR REPLACE MACRO sentence_after(original_text, span_end) AS regexp_extract(
+    substring(original_text, span_end + 1, 300), '^[^。！？!?；;\n]*[。！？!?；;]?'
+);
+
+-- One row per price, once per story (the earliest article carrying it), with its
+-- evidence sentence and USD at the rate of the nearest ECB day on or before its day.
+CREATE OR REPLACE VIEW chip_price_points AS
 WITH ranked AS (
     SELECT
         p.chip, p.kind, p.item, p.per, p.currency, p.low, p.high,
         a.day, a.published, a.story_id, a.article_id, p.ordinal,
         a.url, a.title, a.source, a.region,
-        p.text, p.span_start, p.span_end,
+        p.text, p.sentence_before, p.sentence_after,
         row_number() OVER (
             PARTITION BY a.story_id, p.chip, p.kind, p.item, p.per, p.currency, p.low, p.high
             ORDER BY a.day, a.first_seen, a.article_id, p.ordinal
@@ -69,31 +77,6 @@ FROM ranked r
 ASOF LEFT JOIN usd_rates x ON x.currency = r.currency AND r.day >= x.day
 WHERE r.copy = 1;
 
--- The sentence around a fact's span in its article's original text: what comes before
--- it since the last sentence end, and what follows it up to the next (300 characters
--- at most each way).
-CREATE OR REPLACE MACRO sentence_before(original_text, span_start) AS regexp_extract(
-    substring(original_text, greatest(1, span_start - 299), least(span_start, 300)),
-    '[^。！？!?；;\n]*$'
-);
-CREATE OR REPLACE MACRO sentence_after(original_text, span_end) AS regexp_extract(
-    substring(original_text, span_end + 1, 300), '^[^。！？!?；;\n]*[。！？!?；;]?'
-);
-
--- One row per price, once per story, with its evidence sentence and USD at the rate of
--- the nearest ECB day on or before its day.
-CREATE OR REPLACE VIEW chip_price_points AS
-SELECT
-    r.chip, r.kind, r.item, r.per, r.currency, r.low, r.high,
-    r.day, r.published, r.story_id, r.article_id, r.ordinal,
-    r.url, r.title, r.source, r.region,
-    r.text,
-    sentence_before(o.original_text, r.span_start) AS sentence_before,
-    sentence_after(o.original_text, r.span_end) AS sentence_after,
-    r.rate_day, r.usd_per_unit, r.usd_low, r.usd_high
-FROM chip_price_rows() r
-JOIN articles o USING (article_id);
-
 -- One row per chip, kind, item, per, currency and day: what a price chart plots.
 CREATE OR REPLACE VIEW chip_price_series AS
 SELECT
@@ -107,32 +90,22 @@ SELECT
     max(usd_high) AS usd_high,
     median((usd_low + usd_high) / 2) AS usd_median,
     max(rate_day) AS rate_day
-FROM chip_price_rows()
+FROM chip_price_points
 GROUP BY ALL;
 
 -- The latest price of each chip per unit (kind, item, per, currency), with its evidence.
 CREATE OR REPLACE VIEW latest_chip_prices AS
-WITH latest AS (
-    SELECT * EXCLUDE (recency)
-    FROM (
-        SELECT
-            *,
-            row_number() OVER (
-                PARTITION BY chip, kind, item, per, currency
-                ORDER BY day DESC, article_id, ordinal DESC
-            ) AS recency
-        FROM chip_price_rows()
-    )
-    WHERE recency = 1
+SELECT * EXCLUDE (recency)
+FROM (
+    SELECT
+        chip, kind, item, per, currency, day, low, high, usd_low, usd_high, rate_day,
+        text, sentence_before, sentence_after, url, title, source, region, article_id, ordinal,
+        row_number() OVER (
+            PARTITION BY chip, kind, item, per, currency ORDER BY day DESC, article_id, ordinal DESC
+        ) AS recency
+    FROM chip_price_points
 )
-SELECT
-    l.chip, l.kind, l.item, l.per, l.currency, l.day, l.low, l.high, l.usd_low, l.usd_high,
-    l.rate_day, l.text,
-    sentence_before(o.original_text, l.span_start) AS sentence_before,
-    sentence_after(o.original_text, l.span_end) AS sentence_after,
-    l.url, l.title, l.source, l.region, l.article_id, l.ordinal
-FROM latest l
-JOIN articles o USING (article_id);
+WHERE recency = 1;
 
 -- Chip mentions per day counted by story: a story counts once, on its first day.
 CREATE OR REPLACE VIEW chip_mentions_by_story AS

@@ -7,5 +7,13 @@ DELETE FROM prices WHERE article_id IN (SELECT article_id FROM fact_article_ids)
 DELETE FROM dates WHERE article_id IN (SELECT article_id FROM fact_article_ids);
 INSERT INTO chips BY NAME SELECT * FROM new_chips;
 INSERT INTO money BY NAME SELECT * FROM new_money;
-INSERT INTO prices BY NAME SELECT * FROM new_prices;
+-- fact_texts: article_id, original_text of the batch's articles; each price keeps the
+-- sentence around it (the macros are in views_chart.sql)
+INSERT INTO prices BY NAME
+SELECT
+    n.*,
+    sentence_before(t.original_text, n.span_start) AS sentence_before,
+    sentence_after(t.original_text, n.span_end) AS sentence_after
+FROM new_prices n
+LEFT JOIN fact_texts t USING (article_id);
 INSERT INTO dates BY NAME SELECT * FROM new_dates;
