@@ -70,7 +70,9 @@ JOIN story_bands o ON o.band = t.band AND o.bucket = t.bucket AND o.article_id <
 _HASHVALUES = (
     "SELECT article_id, hashvalues FROM story_signatures JOIN linked_ids USING (article_id)"
 )
-PAIRS_AT_ONCE = 50_000  # candidate pairs are streamed: templated copy can share many buckets
+# Candidate pairs are streamed, this many at a time: templated copy can share many buckets,
+# and each chunk's two arrays of signatures take 2 KB a pair (at 50,000 that was 100 MB)
+PAIRS_AT_ONCE = 2_048
 _STORIES = """
 SELECT a.article_id, coalesce(a.story_id, a.article_id),
        coalesce(a.published, CAST(a.first_seen AS DATE)), a.first_seen
