@@ -177,17 +177,11 @@ def annotate_articles(
     ):
         ((changed,),) = con.execute(_UPDATE_DERIVED).fetchall()
         ((moved,),) = con.execute(_UPDATE_STORIES).fetchall()
-    done = {
-        "articles": len(among) if among is not None else 0,
-        "changed": changed + moved,
-        "hashed": hashed,
-        "rates_loaded": rates_loaded,
-        "deferred": False,
-    }
+    done = {"changed": changed + moved, "hashed": hashed, "rates_loaded": rates_loaded}
     if among is not None:  # counting the whole warehouse would make each batch cost its size
-        return done
+        return {"articles": len(among), **done, "deferred": False}
     ((articles, story_count),) = con.execute(_COUNTS).fetchall()
-    return {**done, "articles": articles, "stories": story_count}
+    return {"articles": articles, "stories": story_count, **done, "deferred": False}
 
 
 def _cluster(con: duckdb.DuckDBPyConnection, todo: list[str], full: bool) -> dict[str, str]:
