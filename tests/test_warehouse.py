@@ -383,6 +383,32 @@ def test_each_stored_price_keeps_the_rest_of_its_sentence(loaded):
     )[1] == [(before, after)]
 
 
+def test_prices_stored_before_the_sentence_columns_get_their_sentences_when_migrated(tmp_path):
+    path = tmp_path / "old.duckdb"
+    folder = tmp_path / "before-012"
+    shutil.copytree(WAREHOUSE_DIR, folder)
+    (folder / "migrations" / "012_price_sentences.sql").unlink()
+    con = duckdb.connect(str(path))
+    apply_schema(con, folder)  # a file as the schema before migration 012 left it
+    mention = "320萬元"
+    start = TEXT_A.index(mention)
+    con.execute(
+        "INSERT INTO articles (article_id, url, original_text, normalized_text, content_hash,"
+        " first_seen, updated_at) VALUES ('a', 'https://x/a', ?, ?, 'h', now(), now())",
+        [TEXT_A, TEXT_A],
+    )
+    con.execute(
+        "INSERT INTO prices VALUES ('a', 0, ?, ?, ?, 'H100', 'server', 'sale', NULL, 'CNY',"
+        " 3.2e6, 3.2e6, 'rules-1')",
+        [start, start + len(mention), mention],
+    )
+    con.close()
+    with Warehouse(path) as wh:
+        assert wh.query("SELECT sentence_before, text, sentence_after FROM prices")[1] == [
+            ("H100服務器售價", mention, "。")
+        ]
+
+
 def test_replace_facts_replaces_only_the_given_articles(loaded):
     new_a = {
         "id": "a",
