@@ -177,7 +177,7 @@ class Warehouse:
             transaction(self._con),
         ):
             self._con.execute(_sql("record_attempts"))
-            self._con.execute(_sql("upsert_raw_pages"))
+            self._upsert("raw_pages")
 
     def record_failure(self, run_id: str, url: str, source: str, stage: str, error: str) -> None:
         """A page fetched fine but a later stage failed: log it so the url is retried."""
@@ -219,16 +219,29 @@ class Warehouse:
         }
         with self._registered(**tables), transaction(self._con):
             self._con.execute(_sql("record_attempts"))
-            self._con.execute(_sql("upsert_raw_pages"))
+            self._upsert("raw_pages")
             crash_point("load:after_pages")
-            self._con.execute(_sql("upsert_articles"))
+            self._upsert("articles")
             crash_point("load:after_articles")
             self._swap_facts(extractor_version)
             crash_point("load:before_commit")
 
     def upsert_articles(self, articles: list[dict[str, Any]]) -> None:
         with self._registered(article_rows=rows.article_rows(articles, _now())):
-            self._con.execute(_sql("upsert_articles"))
+            self._upsert("articles")
+
+    def _upsert(self, table: str) -> None:
+        """Update the registered rows already stored in `table`, then insert the rest.
+
+        Not INSERT ... ON CONFLICT DO UPDATE: that reads the stored table in a way
+        that grew a batch's memory with the warehouse (+55 MB per batch of 250
+        pages at 10k articles, +21 MB at 1k). The key-only probe lets a batch of
+        new pages, the daily case, skip the update's join over every stored text.
+        """
+        (stored,) = self._con.execute(_sql(f"stored_{table}_rows")).fetchone() or (0,)
+        if stored:
+            self._con.execute(_sql(f"update_{table}"))
+        self._con.execute(_sql(f"insert_{table}"))
 
     def replace_facts(self, records: list[dict[str, Any]], extractor_version: str) -> None:
         """Swap each article's facts for the new ones; readers never see a half-replaced article."""

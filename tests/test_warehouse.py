@@ -289,6 +289,22 @@ def test_changed_article_is_updated_and_keeps_first_seen(loaded):
     assert updated_after > updated_at
 
 
+def test_a_batch_of_stored_and_new_articles_updates_the_one_and_adds_the_other(loaded):
+    ((first_seen,),) = loaded.query("SELECT first_seen FROM articles WHERE article_id = 'a'")[1]
+    loaded.upsert_articles(
+        [
+            article("a", "https://x/a", TEXT_A, title="改过的标题"),
+            article("n", "https://x/n", TEXT_A, title="新文章"),
+        ]
+    )
+    rows = loaded.query(
+        "SELECT article_id, title, first_seen FROM articles WHERE article_id IN ('a', 'n')"
+        " ORDER BY article_id"
+    )[1]
+    assert [(a, title) for a, title, _ in rows] == [("a", "改过的标题"), ("n", "新文章")]
+    assert rows[0][2] == first_seen
+
+
 def test_last_of_duplicate_articles_in_one_batch_wins(wh):
     wh.upsert_articles(
         [

@@ -52,30 +52,48 @@ CREATE OR REPLACE MACRO sentence_after(original_text, span_end) AS regexp_extrac
 
 -- One row per price, once per story (the earliest article carrying it), with its
 -- evidence sentence and USD at the rate of the nearest ECB day on or before its day.
+-- The window ranks keys only and the wide columns join in after it, and the ASOF join
+-- runs over the distinct (currency, day) pairs: over 180k prices, the window and an
+-- ASOF join carrying the texts took 180 MB and spilled under a writer's limit.
 CREATE OR REPLACE VIEW chip_price_points AS
-WITH ranked AS (
+WITH firsts AS (
+    SELECT article_id, ordinal
+    FROM (
+        SELECT
+            p.article_id, p.ordinal,
+            row_number() OVER (
+                PARTITION BY a.story_id, p.chip, p.kind, p.item, p.per, p.currency, p.low, p.high
+                ORDER BY a.day, a.first_seen, a.article_id, p.ordinal
+            ) AS copy
+        FROM prices p
+        JOIN article_story a USING (article_id)
+        WHERE a.on_topic IS NOT FALSE
+    )
+    WHERE copy = 1
+),
+firsts_wide AS (
     SELECT
         p.chip, p.kind, p.item, p.per, p.currency, p.low, p.high,
         a.day, a.published, a.story_id, a.article_id, p.ordinal,
         a.url, a.title, a.source, a.region,
-        p.text, p.sentence_before, p.sentence_after,
-        row_number() OVER (
-            PARTITION BY a.story_id, p.chip, p.kind, p.item, p.per, p.currency, p.low, p.high
-            ORDER BY a.day, a.first_seen, a.article_id, p.ordinal
-        ) AS copy
-    FROM prices p
+        p.text, p.sentence_before, p.sentence_after
+    FROM firsts f
+    JOIN prices p USING (article_id, ordinal)
     JOIN article_story a USING (article_id)
-    WHERE a.on_topic IS NOT FALSE
+),
+rates AS (
+    SELECT d.currency, d.day, x.day AS rate_day, x.usd_per_unit
+    FROM (SELECT DISTINCT currency, day FROM firsts_wide) d
+    ASOF LEFT JOIN usd_rates x ON x.currency = d.currency AND d.day >= x.day
 )
 SELECT
-    r.* EXCLUDE (copy),
-    x.day AS rate_day,
+    r.*,
+    x.rate_day,
     x.usd_per_unit,
     r.low * x.usd_per_unit AS usd_low,
     r.high * x.usd_per_unit AS usd_high
-FROM ranked r
-ASOF LEFT JOIN usd_rates x ON x.currency = r.currency AND r.day >= x.day
-WHERE r.copy = 1;
+FROM firsts_wide r
+LEFT JOIN rates x ON x.currency = r.currency AND x.day = r.day;
 
 -- One row per chip, kind, item, per, currency and day: what a price chart plots.
 CREATE OR REPLACE VIEW chip_price_series AS
