@@ -13,7 +13,7 @@ here too, once per version of their package.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -61,17 +61,24 @@ FROM story_bands t
 JOIN linked_ids USING (article_id)
 JOIN story_bands o ON o.band = t.band AND o.bucket = t.bucket
 """
+# Candidate pairs as row numbers of `linked_ids` and `other_ids`, so they reach numpy
+# without a Python object each. Not DISTINCT: a pair sharing several buckets is compared
+# again, which costs less than the hash table of every pair that deduplicating needs.
 _PAIRS = """
-SELECT DISTINCT t.article_id, o.article_id
-FROM story_bands t
-JOIN linked_ids USING (article_id)
-JOIN story_bands o ON o.band = t.band AND o.bucket = t.bucket AND o.article_id <> t.article_id
+SELECT t.i, o.i
+FROM story_bands tb
+JOIN linked_ids t USING (article_id)
+JOIN story_bands ob ON ob.band = tb.band AND ob.bucket = tb.bucket AND ob.article_id <> tb.article_id
+JOIN other_ids o ON o.article_id = ob.article_id
 """
-_HASHVALUES = (
-    "SELECT article_id, hashvalues FROM story_signatures JOIN linked_ids USING (article_id)"
+_NUMBERED_SIGNATURES = (
+    "SELECT n.i, s.hashvalues FROM story_signatures s JOIN {} n USING (article_id)"
 )
-# Candidate pairs are streamed, this many at a time: templated copy can share many buckets,
-# and each chunk's two arrays of signatures take 2 KB a pair (at 50,000 that was 100 MB)
+# Articles compared at a time on each side: a templated site's pages share buckets by the
+# thousand, and the signature arrays take 1 KB an article (8 MB at this size)
+ARTICLES_AT_ONCE = 4_096
+# Candidate pairs compared at once: numpy gathers both signatures of each, 2 KB a pair
+# (at 50,000 that was 100 MB)
 PAIRS_AT_ONCE = 2_048
 _STORIES = """
 SELECT a.article_id, coalesce(a.story_id, a.article_id),
@@ -190,27 +197,30 @@ def _cluster(con: duckdb.DuckDBPyConnection, todo: list[str], full: bool) -> dic
     An article in `todo` starts as its own story; one outside it starts in the
     story it is in, so a new repost joins the story, and an article that links
     two stories merges them. `full` re-clusters every article from scratch.
+    Only articles of a similar pair are read beyond `todo`: the others sharing a
+    bucket with it keep their story, and a merged story's other articles follow
+    it through `_members`.
     """
     linked = (
         [row[0] for row in con.execute("SELECT article_id FROM articles").fetchall()]
         if full
         else todo
     )
-    with registered(con, linked_ids=_ids(linked)):
-        involved = sorted(set(linked) | {row[0] for row in con.execute(_NEIGHBOURS).fetchall()})
+    pairs = _similar_pairs(con, linked)
+    involved = sorted(set(linked).union(*pairs))
     with registered(con, linked_ids=_ids(involved)):
         rows = con.execute(_STORIES).fetchall()
-        signatures = dict(con.execute(_HASHVALUES).fetchall())
     fresh = set(linked)
     start = {a: a if a in fresh else story for a, story, _, _ in rows}
     order = {a: (day, first_seen, a) for a, _, day, first_seen in rows}
     # a story outside `todo` is named by an article of it that may not be involved here
     rank = {**_ranks(con, set(start.values()) - set(order)), **order}
     last = (date.max, datetime.max)  # a story named by an article no longer stored
-    with registered(con, linked_ids=_ids(linked)):
-        merged = stories.merge_stories(
-            start, _similar_pairs(con, signatures), lambda node: rank.get(node, (*last, node))
-        )
+    merged = stories.merge_stories(
+        start,
+        (pair for pair in pairs if pair[0] in start and pair[1] in start),
+        lambda node: rank.get(node, (*last, node)),
+    )
     if full:
         return merged
     # every article of a story that was merged into an earlier one follows it
@@ -221,19 +231,48 @@ def _cluster(con: duckdb.DuckDBPyConnection, todo: list[str], full: bool) -> dic
     }
 
 
-def _similar_pairs(
-    con: duckdb.DuckDBPyConnection, signatures: dict[str, bytes]
-) -> Iterator[tuple[str, str]]:
-    """Candidate pairs whose signatures are similar enough to be one story, streamed."""
-    row = {article_id: i for i, article_id in enumerate(signatures)}
-    matrix = stories.signature_matrix(list(signatures.values()))
-    result = con.execute(_PAIRS)
-    while pairs := result.fetchmany(PAIRS_AT_ONCE):
-        left = np.fromiter((row[a] for a, _ in pairs), np.intp, len(pairs))
-        right = np.fromiter((row[b] for _, b in pairs), np.intp, len(pairs))
-        for keep, pair in zip(stories.similar(matrix, left, right), pairs, strict=True):
-            if keep:
-                yield pair
+def _similar_pairs(con: duckdb.DuckDBPyConnection, linked: list[str]) -> set[tuple[str, str]]:
+    """Pairs (one of `linked`, another article) that share an LSH bucket and whose
+    signatures are similar enough to be one story.
+
+    Memory and Python work follow the chunk sizes, not the number of candidates:
+    over a warehouse of templated pages, each new article shares a bucket with
+    nearly every stored one while only a few are reposts.
+    """
+    pairs: set[tuple[str, str]] = set()
+    for left in chunked(linked, ARTICLES_AT_ONCE):
+        with registered(con, linked_ids=_numbered(left)):
+            neighbours = [row[0] for row in con.execute(_NEIGHBOURS).fetchall()]
+            left_rows = _signature_rows(con, "linked_ids", len(left))
+            for right in chunked(neighbours, ARTICLES_AT_ONCE):
+                with registered(con, other_ids=_numbered(right)):
+                    matrix = np.vstack([left_rows, _signature_rows(con, "other_ids", len(right))])
+                    for batch in con.sql(_PAIRS).to_arrow_reader(PAIRS_AT_ONCE):
+                        i = batch.column(0).to_numpy()
+                        j = batch.column(1).to_numpy()
+                        keep = stories.similar(matrix, i, j + len(left))
+                        pairs.update(
+                            (left[a], right[b])
+                            for a, b in zip(i[keep].tolist(), j[keep].tolist(), strict=True)
+                        )
+    return pairs
+
+
+def _numbered(ids: list[str]) -> pa.Table:
+    return pa.table(
+        {"article_id": pa.array(ids, pa.string()), "i": pa.array(range(len(ids)), pa.int32())}
+    )
+
+
+def _signature_rows(con: duckdb.DuckDBPyConnection, table: str, count: int) -> np.ndarray:
+    """Row i holds the signature of article i of `table`. An article without one (too short
+    to have one) has no bands either, so its row of zeros is never compared."""
+    matrix = np.zeros((count, stories.NUM_PERM), dtype="<u8")
+    rows = con.execute(_NUMBERED_SIGNATURES.format(table)).fetchall()
+    if rows:
+        index = np.fromiter((i for i, _ in rows), np.intp, len(rows))
+        matrix[index] = stories.signature_matrix([data for _, data in rows])
+    return matrix
 
 
 def _ids(ids: Iterable[str]) -> pa.Table:

@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import opencc
 
-from pipeline import stories
+from pipeline import annotate, stories
 from pipeline.article import build_article
 from pipeline.warehouse import Warehouse
 
@@ -176,6 +176,52 @@ def test_pairs_compared_together_are_one_story_exactly_when_datasketch_jaccard_r
     ]
     assert stories.similar(matrix, left, right).tolist() == expected
     assert True in expected and False in expected  # both kinds of pair are among them
+
+
+def test_stories_come_out_the_same_however_small_the_chunks_of_compared_articles(
+    tmp_path, monkeypatch
+):
+    def stories_of(db: Path) -> list[set[str]]:
+        keys = load(db)
+        with Warehouse(db) as wh:
+            _, rows = wh.query("SELECT article_id, story_id FROM articles")
+        groups: dict[str, set[str]] = {}
+        for article_id, story_id in rows:
+            groups.setdefault(story_id, set()).add(keys[article_id])
+        return sorted(groups.values(), key=sorted)
+
+    whole = stories_of(tmp_path / "whole.duckdb")
+    monkeypatch.setattr(annotate, "ARTICLES_AT_ONCE", 1)
+    monkeypatch.setattr(annotate, "PAIRS_AT_ONCE", 1)
+    assert stories_of(tmp_path / "chunked.duckdb") == whole == sorted(SAME_STORY, key=sorted)
+
+
+def test_candidates_sharing_a_bucket_pair_up_only_when_similar_whatever_the_chunk_sizes(
+    tmp_path, monkeypatch
+):
+    minhashes = {
+        key: m
+        for key, b in bundles().items()
+        if (m := stories.signature(b.article["normalized_text"]))
+    }
+    keys = sorted(minhashes)
+    linked = keys[::2]
+    expected = {
+        (a, b)
+        for a in linked
+        for b in keys
+        if a != b and minhashes[a].jaccard(minhashes[b]) >= stories.THRESHOLD
+    }
+    assert expected and len(expected) < len(linked) * (len(keys) - 1)  # some are dropped
+    with Warehouse(tmp_path / "w.duckdb") as wh, wh._con.cursor() as con:
+        rows = [(key, key, stories.to_bytes(m)) for key, m in minhashes.items()]
+        con.executemany("INSERT INTO story_signatures VALUES (?, ?, ?)", rows)
+        # a templated site: every page shares a bucket with every other one
+        con.executemany("INSERT INTO story_bands VALUES (?, 0, 7)", [(key,) for key in keys])
+        for articles, pairs in [(1, 1), (2, 3), (4_096, 2_048)]:
+            monkeypatch.setattr(annotate, "ARTICLES_AT_ONCE", articles)
+            monkeypatch.setattr(annotate, "PAIRS_AT_ONCE", pairs)
+            assert annotate._similar_pairs(con, linked) == expected
 
 
 def test_a_text_too_short_to_compare_is_its_own_story():
