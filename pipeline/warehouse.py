@@ -260,7 +260,13 @@ class Warehouse:
 
     def _swap_facts(self, extractor_version: str) -> None:
         """Inside the caller's transaction: the registered new_* facts replace each article's
-        old ones, and the article is stamped done only with them (urls_done reads the stamp)."""
+        old ones, and the article is stamped done only with them (urls_done reads the stamp).
+
+        Only articles whose facts changed are rewritten: deleting and inserting every
+        fact of an unchanged article made a re-extraction's load, and the checkpoint
+        after it, cost what rewriting the warehouse costs.
+        """
+        self._con.execute(_sql("facts_to_swap"))
         self._con.execute(_sql("replace_facts"))
         self._con.execute(_sql("stamp_facts"), {"extractor_version": extractor_version})
 

@@ -832,3 +832,44 @@ def test_a_locked_file_is_waited_for_then_the_lock_error_is_raised(tmp_path):
         holder.communicate("done\n", timeout=60)
     with Warehouse(path, lock_wait=30) as wh:  # released: opens at once
         assert wh.query("SELECT 1")[1] == [(1,)]
+
+
+def fact_rows_by_rowid(wh, article_id):
+    return {
+        table: wh.query(
+            f"SELECT rowid, ordinal, text, extractor_version FROM {table} "
+            f"WHERE article_id = '{article_id}' ORDER BY ordinal"
+        )[1]
+        for table in FACT_TABLES
+    }
+
+
+def test_unchanged_facts_stay_in_place_and_take_the_new_rules_version(loaded):
+    a_before, b_before = fact_rows_by_rowid(loaded, "a"), fact_rows_by_rowid(loaded, "b")
+    changed_b = {**facts_b(), "chips": facts_b()["chips"][:1]}
+    loaded.replace_facts([facts_a(), changed_b], "rules-2")
+    a_after, b_after = fact_rows_by_rowid(loaded, "a"), fact_rows_by_rowid(loaded, "b")
+    for table in FACT_TABLES:  # same rows, same rowids: a was not deleted and inserted again
+        assert a_after[table] == [(*row[:3], "rules-2") for row in a_before[table]]
+    assert [row[2] for row in b_after["chips"]] == ["昇騰910B"]
+    old_rowids = {row[0] for row in b_before["money"]}
+    assert not old_rowids & {row[0] for row in b_after["money"]}  # b was rewritten, all of it
+    assert [row[1:] for row in b_after["money"]] == [
+        (*row[1:3], "rules-2") for row in b_before["money"]
+    ]
+    assert loaded.query("SELECT article_id, extractor_version FROM articles ORDER BY 1")[1] == [
+        ("a", "rules-2"),
+        ("b", "rules-2"),
+    ]
+
+
+def test_an_article_whose_text_changed_gets_its_facts_rewritten_even_when_they_look_the_same(
+    loaded,
+):
+    # the same facts at the same offsets, but the price's sentence now reads differently
+    text = TEXT_A.replace("H100服務器售價", "H100服务器售价")
+    loaded.upsert_articles([article("a", "https://x/a", text)])
+    loaded.replace_facts([facts_a()], "rules-1")
+    assert loaded.query("SELECT sentence_before FROM prices WHERE article_id = 'a'")[1] == [
+        ("H100服务器售价",)
+    ]

@@ -1,4 +1,5 @@
 -- After replace_facts, in the same transaction: these articles now have the
 -- facts of this rules version, so they count as done.
 UPDATE articles SET extractor_version = $extractor_version
-WHERE article_id IN (SELECT article_id FROM fact_article_ids);
+WHERE article_id IN (SELECT article_id FROM fact_article_ids)
+  AND extractor_version IS DISTINCT FROM $extractor_version;
