@@ -47,7 +47,7 @@ def load_batch(
     leaves them for the publish at the end of the run (or of the next one).
     """
     pages = Spool.read(Path(spool_file)) if spool_file else None
-    with Warehouse(db_path, lock_wait=lock_wait, prepared=True) as wh:
+    with Warehouse(db_path, lock_wait=lock_wait, prepared=True, lean=True) as wh:
         wh.load_batch(
             run_id,
             fetches=fetch_dicts(pages) if pages is not None else [],

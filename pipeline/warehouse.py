@@ -18,12 +18,12 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -33,6 +33,8 @@ from pipeline.crash import crash_point
 from pipeline.migrate import apply_migrations, create_views
 from pipeline.snapshot_parts import Exported, export_relations
 from pipeline.warehouse_sql import WAREHOUSE_DIR, read_statement, registered, transaction
+
+T = TypeVar("T")
 
 _FETCH_BATCH = 256
 _FIRST_LOCK_PAUSE = 0.05  # seconds; doubled after each failed try, up to _MAX_LOCK_PAUSE
@@ -66,9 +68,20 @@ def is_lock_error(exc: BaseException) -> bool:
 # Read-only connections (`chipwire sql`, the dashboard's tools) keep DuckDB's default,
 # for whatever a person asks.
 DEFAULT_MEMORY_LIMIT = "96MB"
+# A batch's short session (load and annotate 250 pages) starts within less: its buffer
+# pool fills with the warehouse's blocks up to the limit, so at 96 MB the flow process
+# peaked 100 MB higher over 10k articles than over 1k. A statement that needs more is
+# run again at the full limit (Warehouse.lean), so an unusual batch costs time, not a run.
+BATCH_MEMORY_LIMIT = "48MB"
 
 
-def connect(path: Path, *, read_only: bool = False, lock_wait: float = 0.0):
+def writer_memory_limit() -> str:
+    return os.environ.get("CHIPWIRE_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
+
+
+def connect(
+    path: Path, *, read_only: bool = False, lock_wait: float = 0.0, memory_limit: str | None = None
+):
     """Open the file, retrying with a doubling pause while another process holds its lock.
 
     Gives up after `lock_wait` seconds and raises DuckDB's own lock error, so the
@@ -80,7 +93,7 @@ def connect(path: Path, *, read_only: bool = False, lock_wait: float = 0.0):
         try:
             if read_only:
                 return duckdb.connect(str(path), read_only=True)
-            limit = os.environ.get("CHIPWIRE_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
+            limit = memory_limit or writer_memory_limit()
             return duckdb.connect(str(path), config={"memory_limit": limit})
         except duckdb.IOException as exc:
             left = deadline - time.monotonic()
@@ -97,6 +110,9 @@ class Warehouse:
     the file stays usable for everything else. `prepared` says this run opened
     the file in full already: its schema and views are current, and checking
     them again on each batch's short session cost more than the batch's load.
+    `lean` starts the session within BATCH_MEMORY_LIMIT (unless
+    $CHIPWIRE_DUCKDB_MEMORY sets the limit): a load or annotation that runs out
+    of it is rolled back and run again at the full limit.
     """
 
     def __init__(
@@ -106,16 +122,19 @@ class Warehouse:
         read_only: bool = False,
         lock_wait: float = 0.0,
         prepared: bool = False,
+        lean: bool = False,
     ) -> None:
         self.path = Path(path)
         self.problems: list[str] = []
+        self._lean = lean and "CHIPWIRE_DUCKDB_MEMORY" not in os.environ
         if read_only:
             if not self.path.is_file():
                 raise FileNotFoundError(f"{self.path}: no such database file")
             self._con = connect(self.path, read_only=True, lock_wait=lock_wait)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = connect(self.path, lock_wait=lock_wait)
+        limit = BATCH_MEMORY_LIMIT if self._lean else None
+        self._con = connect(self.path, lock_wait=lock_wait, memory_limit=limit)
         if prepared:
             return
         try:
@@ -138,6 +157,19 @@ class Warehouse:
 
     def close(self) -> None:
         self._con.close()
+
+    def _at_full_limit_if_need_be(self, work: Callable[[], T]) -> T:
+        """Run `work`; in a lean session, once more at the writer's full limit should
+        DuckDB run out of memory (its transaction has been rolled back by then)."""
+        try:
+            return work()
+        except duckdb.OutOfMemoryException:
+            if not self._lean:
+                raise
+            self._lean = False
+            limit = writer_memory_limit().replace("'", "")
+            self._con.execute(f"SET memory_limit = '{limit}'")
+            return work()
 
     def _registered(self, **tables: pa.Table) -> AbstractContextManager[None]:
         """Expose Arrow tables to SQL under the given names for the duration of a load."""
@@ -219,14 +251,18 @@ class Warehouse:
             "fact_texts": articles.select(["article_id", "original_text"]),
             **{f"new_{name}": table for name, table in facts.items()},
         }
-        with self._registered(**tables), transaction(self._con):
-            self._con.execute(_sql("record_attempts"))
-            self._upsert("raw_pages")
-            crash_point("load:after_pages")
-            self._upsert("articles")
-            crash_point("load:after_articles")
-            self._swap_facts(extractor_version)
-            crash_point("load:before_commit")
+
+        def load() -> None:
+            with self._registered(**tables), transaction(self._con):
+                self._con.execute(_sql("record_attempts"))
+                self._upsert("raw_pages")
+                crash_point("load:after_pages")
+                self._upsert("articles")
+                crash_point("load:after_articles")
+                self._swap_facts(extractor_version)
+                crash_point("load:before_commit")
+
+        self._at_full_limit_if_need_be(load)
 
     def upsert_articles(self, articles: list[dict[str, Any]]) -> None:
         with self._registered(article_rows=rows.article_rows(articles, _now())):
@@ -329,7 +365,7 @@ class Warehouse:
         # imported here: datasketch and the rates load only for the processes that load
         from pipeline.annotate import annotate_articles
 
-        return annotate_articles(self._con, among)
+        return self._at_full_limit_if_need_be(lambda: annotate_articles(self._con, among))
 
     def export_snapshot(
         self,
