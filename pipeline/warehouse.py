@@ -166,9 +166,8 @@ class Warehouse:
         except duckdb.OutOfMemoryException:
             if not self._lean:
                 raise
-            self._lean = False
-            limit = writer_memory_limit().replace("'", "")
-            self._con.execute(f"SET memory_limit = '{limit}'")
+            self._lean = False  # lean only when $CHIPWIRE_DUCKDB_MEMORY is unset: the default
+            self._con.execute(f"SET memory_limit = '{DEFAULT_MEMORY_LIMIT}'")
             return work()
 
     def _registered(self, **tables: pa.Table) -> AbstractContextManager[None]:
