@@ -22,7 +22,7 @@ from pipeline.batches import ExtractedBatch, fetch_dicts
 from pipeline.crash import crash_point
 from pipeline.rules_version import extractor_version
 from pipeline.spool import Spool, table_from_bytes
-from pipeline.warehouse import Warehouse, is_lock_error
+from pipeline.warehouse import BATCH_MEMORY_LIMIT, Warehouse, is_lock_error
 
 FACT_TABLES = ("chips", "money", "prices", "dates")
 
@@ -47,7 +47,7 @@ def load_batch(
     leaves them for the publish at the end of the run (or of the next one).
     """
     pages = Spool.read(Path(spool_file)) if spool_file else None
-    with Warehouse(db_path, lock_wait=lock_wait, prepared=True, lean=True) as wh:
+    with Warehouse(db_path, lock_wait=lock_wait, prepared=True, lean=BATCH_MEMORY_LIMIT) as wh:
         wh.load_batch(
             run_id,
             fetches=fetch_dicts(pages) if pages is not None else [],

@@ -35,7 +35,7 @@ from typing import Any
 import duckdb
 
 from pipeline.snapshot_parts import sql_literal
-from pipeline.warehouse import Warehouse
+from pipeline.warehouse import SNAPSHOT_MEMORY_LIMIT, Warehouse
 
 # Page bodies, MinHash signatures and their LSH bands are the warehouse's own business, and large.
 NOT_EXPORTED = frozenset({"raw_pages", "story_signatures", "story_bands"})
@@ -101,7 +101,7 @@ def publish_snapshot(db_path: Path | str, dest: Path | str | None = None) -> Pat
         _locked(staging / ".lock", fcntl.LOCK_EX),  # tells a cleaner this folder is in use
         open_snapshot(root) as previous,  # held: its files are linked, not copied
     ):
-        with Warehouse(db_path) as wh:
+        with Warehouse(db_path, lean=SNAPSHOT_MEMORY_LIMIT) as wh:
             annotation = wh.annotate()
             exported = wh.export_snapshot(
                 staging,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -68,11 +69,14 @@ def is_lock_error(exc: BaseException) -> bool:
 # Read-only connections (`chipwire sql`, the dashboard's tools) keep DuckDB's default,
 # for whatever a person asks.
 DEFAULT_MEMORY_LIMIT = "96MB"
-# A batch's short session (load and annotate 250 pages) starts within less: its buffer
-# pool fills with the warehouse's blocks up to the limit, so at 96 MB the flow process
-# peaked 100 MB higher over 10k articles than over 1k. A statement that needs more is
-# run again at the full limit (Warehouse.lean), so an unusual batch costs time, not a run.
+# A short session starts within less and on one thread (Warehouse.lean): its buffer pool
+# fills with the warehouse's blocks up to the limit, and each DuckDB thread keeps
+# allocations of its own, so the flow process's memory grew with the warehouse. A
+# statement that needs more runs again at the full limit: an unusual batch costs time,
+# not a run. A batch's load and annotation (250 pages) start within 48 MB (at 32 a
+# load ran out); the publish's views need more (at 48 MB they ran out).
 BATCH_MEMORY_LIMIT = "48MB"
+SNAPSHOT_MEMORY_LIMIT = "64MB"
 
 
 def writer_memory_limit() -> str:
@@ -80,7 +84,12 @@ def writer_memory_limit() -> str:
 
 
 def connect(
-    path: Path, *, read_only: bool = False, lock_wait: float = 0.0, memory_limit: str | None = None
+    path: Path,
+    *,
+    read_only: bool = False,
+    lock_wait: float = 0.0,
+    memory_limit: str | None = None,
+    threads: int | None = None,
 ):
     """Open the file, retrying with a doubling pause while another process holds its lock.
 
@@ -93,8 +102,10 @@ def connect(
         try:
             if read_only:
                 return duckdb.connect(str(path), read_only=True)
-            limit = memory_limit or writer_memory_limit()
-            return duckdb.connect(str(path), config={"memory_limit": limit})
+            config: dict[str, str | int] = {"memory_limit": memory_limit or writer_memory_limit()}
+            if threads:
+                config["threads"] = threads
+            return duckdb.connect(str(path), config=config)
         except duckdb.IOException as exc:
             left = deadline - time.monotonic()
             if not is_lock_error(exc) or left <= 0:
@@ -110,9 +121,11 @@ class Warehouse:
     the file stays usable for everything else. `prepared` says this run opened
     the file in full already: its schema and views are current, and checking
     them again on each batch's short session cost more than the batch's load.
-    `lean` starts the session within BATCH_MEMORY_LIMIT (unless
-    $CHIPWIRE_DUCKDB_MEMORY sets the limit): a load or annotation that runs out
-    of it is rolled back and run again at the full limit.
+    `lean` is a limit a short session starts within, on one thread (unless
+    $CHIPWIRE_DUCKDB_MEMORY sets the limit): a load, annotation or export that
+    runs out of it is rolled back and run again at the full limit. One thread
+    costs a batch no time, as the workers have the cores; over 10k articles it
+    lowered the flow process's plateau from 430-454 MB to 405-425.
     """
 
     def __init__(
@@ -122,19 +135,21 @@ class Warehouse:
         read_only: bool = False,
         lock_wait: float = 0.0,
         prepared: bool = False,
-        lean: bool = False,
+        lean: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.problems: list[str] = []
-        self._lean = lean and "CHIPWIRE_DUCKDB_MEMORY" not in os.environ
+        self._lean = bool(lean) and "CHIPWIRE_DUCKDB_MEMORY" not in os.environ
         if read_only:
             if not self.path.is_file():
                 raise FileNotFoundError(f"{self.path}: no such database file")
             self._con = connect(self.path, read_only=True, lock_wait=lock_wait)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        limit = BATCH_MEMORY_LIMIT if self._lean else None
-        self._con = connect(self.path, lock_wait=lock_wait, memory_limit=limit)
+        if self._lean:
+            self._con = connect(self.path, lock_wait=lock_wait, memory_limit=lean, threads=1)
+        else:
+            self._con = connect(self.path, lock_wait=lock_wait)
         if prepared:
             return
         try:
@@ -158,9 +173,12 @@ class Warehouse:
     def close(self) -> None:
         self._con.close()
 
-    def _at_full_limit_if_need_be(self, work: Callable[[], T]) -> T:
+    def _at_full_limit_if_need_be(
+        self, work: Callable[[], T], undo: Callable[[], None] | None = None
+    ) -> T:
         """Run `work`; in a lean session, once more at the writer's full limit should
-        DuckDB run out of memory (its transaction has been rolled back by then)."""
+        DuckDB run out of memory (its transaction has been rolled back by then, and
+        `undo` removes what `work` did outside the database)."""
         try:
             return work()
         except duckdb.OutOfMemoryException:
@@ -168,6 +186,8 @@ class Warehouse:
                 raise
             self._lean = False  # lean only when $CHIPWIRE_DUCKDB_MEMORY is unset: the default
             self._con.execute(f"SET memory_limit = '{DEFAULT_MEMORY_LIMIT}'")
+            if undo:
+                undo()
             return work()
 
     def _registered(self, **tables: pa.Table) -> AbstractContextManager[None]:
@@ -373,8 +393,15 @@ class Warehouse:
         previous_fingerprints: dict[str, str],
         skip: frozenset[str],
     ) -> Exported:
-        """A reader snapshot's files (pipeline/snapshot_parts.py), unchanged ones linked."""
-        return export_relations(self._con, folder, previous, previous_fingerprints, skip)
+        """A reader snapshot's files (pipeline/snapshot_parts.py), unchanged ones linked.
+
+        `folder` holds nothing else but dot files (the staging lock): a second try
+        at the full limit starts from it emptied.
+        """
+        return self._at_full_limit_if_need_be(
+            lambda: export_relations(self._con, folder, previous, previous_fingerprints, skip),
+            undo=lambda: _empty(folder),
+        )
 
     def export_parquet(self, folder: Path) -> list[Path]:
         """Every table and view as <name>.parquet, from one consistent snapshot."""
@@ -387,3 +414,14 @@ class Warehouse:
                 self._con.table(name).write_parquet(str(target))
                 written.append(target)
         return written
+
+
+def _empty(folder: Path) -> None:
+    """Remove what a failed export wrote into `folder`, leaving its dot files."""
+    for entry in folder.iterdir():
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.snapshot import KEEP_VERSIONS, open_snapshot, publish_snapshot
+from pipeline.snapshot import KEEP_VERSIONS, NOT_EXPORTED, open_snapshot, publish_snapshot
 from pipeline.warehouse import Warehouse
 
 REPO = Path(__file__).resolve().parents[1]
@@ -228,3 +228,34 @@ def test_a_bad_parts_catalog_is_an_error_naming_the_file(tmp_path):
     (tmp_path / "snapshot_parts.toml").write_text("[parts\n")
     with pytest.raises(PartsConfigError, match="snapshot_parts.toml"):
         part_keys(tmp_path)
+
+
+def test_a_lean_export_that_runs_out_of_memory_starts_again_from_an_empty_folder(
+    tmp_path, monkeypatch
+):
+    monkeypatch.delenv("CHIPWIRE_DUCKDB_MEMORY", raising=False)
+    db = tmp_path / "chipwire.duckdb"
+    for n in range(3):
+        add_article(db, n)
+    with Warehouse(db) as wh:
+        wh.query(
+            "UPDATE articles SET first_seen = TIMESTAMP '2024-01-05' WHERE article_id < 'a002'"
+        )
+    publish_snapshot(db)
+    add_article(db, 3)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / ".lock").touch()
+    with open_snapshot(tmp_path / "export") as previous:
+        # 4 MB holds the first parts (linked from `previous`) but not the views after them
+        with Warehouse(db, lean="4MB") as wh:
+            exported = wh.export_snapshot(
+                staging, previous.path, previous.manifest["fingerprints"], NOT_EXPORTED
+            )
+            assert wh.query("SELECT current_setting('memory_limit')")[1] != [("3.8 MiB",)]
+        # a second try over the first one's files would have copied them, not linked them
+        old_part = "articles/part-2024-01.parquet"
+        assert (staging / old_part).stat().st_ino == _inode(previous, old_part)
+    written = {str(p.relative_to(staging)) for p in staging.rglob("*.parquet")}
+    assert written == {path for paths in exported.files.values() for path in paths}
+    assert exported.rows["articles"] == 4

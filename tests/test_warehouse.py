@@ -878,14 +878,11 @@ def test_an_article_whose_text_changed_gets_its_facts_rewritten_even_when_they_l
 def test_a_lean_session_that_runs_out_of_memory_loads_its_batch_at_the_full_limit(
     tmp_path, monkeypatch
 ):
-    import pipeline.warehouse as warehouse
-
     path = tmp_path / "chipwire.duckdb"
     Warehouse(path).close()
     long_text = TEXT_A + "。".join(f"第{i}段正文" * 40 for i in range(4_000))
     articles, facts = _batch_tables([{**facts_a(), "text": long_text}])
     monkeypatch.delenv("CHIPWIRE_DUCKDB_MEMORY", raising=False)
-    monkeypatch.setattr(warehouse, "BATCH_MEMORY_LIMIT", "2MB")
 
     def load(wh):
         wh.load_batch(
@@ -901,7 +898,7 @@ def test_a_lean_session_that_runs_out_of_memory_loads_its_batch_at_the_full_limi
         wh._con.execute("SET memory_limit = '2MB'")
         with pytest.raises(duckdb.OutOfMemoryException):
             load(wh)
-    with Warehouse(path, prepared=True, lean=True) as wh:
+    with Warehouse(path, prepared=True, lean="2MB") as wh:
         load(wh)
         assert wh.query("SELECT length(original_text) FROM articles")[1] == [(len(long_text),)]
         assert wh.query("SELECT current_setting('memory_limit')")[1] != [("2.0 MiB",)]
