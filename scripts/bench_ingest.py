@@ -2,6 +2,7 @@
 
     python scripts/bench_ingest.py --pages 10000     # the issue's sizes (small run = pages / 10)
     python scripts/bench_ingest.py --pages 2000 --db-articles 100000
+    python scripts/bench_ingest.py --pages 100000 --scale-only   # flat memory, 1M projection
 
 Synthetic news pages (simplified and traditional, with chips, prices, amounts
 and dates) are generated into a temporary folder and ingested as a `path`
@@ -163,6 +164,14 @@ class Measured:
     peak_rss: int  # bytes, the child process itself
     peak_tree_rss: int  # bytes, the child and its descendants together
     out: str
+    own_cpu: float  # CPU-seconds of the child process alone (last polled)
+    rss_by_second: list[int]  # the child's peak RSS in each second of its run, bytes
+
+    def rss_by_tenth(self) -> list[int]:
+        """Peak RSS in each tenth of the run: flat memory shows as a flat row."""
+        series = self.rss_by_second or [self.peak_rss]
+        size = max(1, -(-len(series) // 10))
+        return [max(series[i : i + size]) for i in range(0, len(series), size)]
 
 
 def run_child(args: list[str], env: dict[str, str]) -> Measured:
@@ -173,6 +182,8 @@ def run_child(args: list[str], env: dict[str, str]) -> Measured:
         [sys.executable, __file__, "_child", *args], env=env, stdout=subprocess.PIPE, text=True
     )
     peaks = {"own": 0, "tree": 0}
+    own_cpu = [0.0]
+    by_second: list[int] = []
 
     def poll() -> None:
         try:
@@ -183,6 +194,11 @@ def run_child(args: list[str], env: dict[str, str]) -> Measured:
                     c.memory_info().rss for c in main.children(recursive=True) if c.is_running()
                 )
                 peaks["own"], peaks["tree"] = max(peaks["own"], own), max(peaks["tree"], tree)
+                second = int(time.monotonic() - start)
+                by_second.extend([0] * (second + 1 - len(by_second)))
+                by_second[second] = max(by_second[second], own)
+                times = main.cpu_times()
+                own_cpu[0] = times.user + times.system
                 time.sleep(0.1)
         except psutil.Error:
             pass
@@ -196,7 +212,15 @@ def run_child(args: list[str], env: dict[str, str]) -> Measured:
     reap_orphans(keep=KEEP_RUNNING)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Measured(cpu, time.monotonic() - start, peaks["own"], peaks["tree"], out.strip())
+    return Measured(
+        cpu,
+        time.monotonic() - start,
+        peaks["own"],
+        peaks["tree"],
+        out.strip(),
+        own_cpu[0],
+        [rss for rss in by_second if rss],
+    )
 
 
 def become_subreaper() -> None:
@@ -366,6 +390,11 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10_000, help="the large ingest (small: /10)")
     parser.add_argument("--db-articles", type=int, default=100_000, help="the large database")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--scale-only",
+        action="store_true",
+        help="only the large ingest: its memory over the run, throughput and projection",
+    )
     args = parser.parse_args()
     small, large = max(10, args.pages // 10), args.pages
 
@@ -380,12 +409,44 @@ def main() -> None:
             "PYTHONPATH": str(ROOT),
         }
         try:
-            report(work, env, server.pid, small, large, args)
+            if args.scale_only:
+                print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+                scale(work, env, large, args.workers)
+            else:
+                report(work, env, server.pid, small, large, args)
         finally:
             server.terminate()
             server.wait(timeout=60)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def scale(work: Path, env: dict, pages: int, workers: int) -> Measured:
+    """One large ingest: is its memory flat, and what would a million pages take?
+
+    The flow process fetches, loads and publishes for every worker: its own CPU
+    is the part more machines do not spread, so it bounds a cluster's rate.
+    """
+    flow = run_child(
+        ["flow", str(write_pages(work / "scale", 0, pages)), str(work / "s.duckdb"), str(workers)],
+        env,
+    )
+    tenths = " ".join(f"{rss / 2**20:.0f}" for rss in flow.rss_by_tenth())
+    print(f"\n[ingest of {pages} pages] {flow.wall:.0f} s wall, {flow.cpu:.0f} CPU-s")
+    print(
+        f"  peak RSS of the flow process {flow.peak_rss / 2**20:.0f} MB; by tenth of the run: {tenths}"
+    )
+    rate = pages / flow.wall
+    print(
+        f"  throughput {rate:.1f} pages/s wall, {pages / flow.cpu:.1f} pages per CPU-second;"
+        f" 1,000,000 pages: {1e6 / rate / 3600:.1f} h on this machine"
+    )
+    ceiling = pages / flow.own_cpu
+    print(
+        f"  the flow process (fetch, load, publish) took {flow.own_cpu:.0f} CPU-s, so a cluster"
+        f" reaches at most {ceiling:.0f} pages/s ({1e6 / ceiling / 3600:.1f} h for 1,000,000)"
+    )
+    return flow
 
 
 def report(work: Path, env: dict, server_pid: int, small: int, large: int, args) -> None:
@@ -420,6 +481,8 @@ def report(work: Path, env: dict, server_pid: int, small: int, large: int, args)
     print(
         f"  ratio {flow_large.peak_rss / flow_small.peak_rss:.2f}  (target <= 1.1, and <= 500 MB)"
     )
+    tenths = " ".join(f"{rss / 2**20:.0f}" for rss in flow_large.rss_by_tenth())
+    print(f"  {large} pages, peak RSS by tenth of the run: {tenths}")
     print(
         f"  throughput {large / flow_large.wall:.1f} pages/s wall, "
         f"{large / flow_large.cpu:.1f} pages per CPU-second"
