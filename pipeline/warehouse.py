@@ -276,9 +276,9 @@ class Warehouse:
                 self._con.execute(_sql("record_attempts"))
                 self._upsert("raw_pages")
                 crash_point("load:after_pages")
-                self._upsert("articles")
+                stored = self._upsert("articles")
                 crash_point("load:after_articles")
-                self._swap_facts(extractor_version)
+                self._swap_facts(extractor_version, all_new=not stored)
                 crash_point("load:before_commit")
 
         self._at_full_limit_if_need_be(load)
@@ -287,8 +287,9 @@ class Warehouse:
         with self._registered(article_rows=rows.article_rows(articles, _now())):
             self._upsert("articles")
 
-    def _upsert(self, table: str) -> None:
-        """Update the registered rows already stored in `table`, then insert the rest.
+    def _upsert(self, table: str) -> int:
+        """Update the registered rows already stored in `table`, then insert the rest;
+        return how many were stored.
 
         Not INSERT ... ON CONFLICT DO UPDATE: that reads the stored table in a way
         that grew a batch's memory with the warehouse (+55 MB per batch of 250
@@ -299,6 +300,7 @@ class Warehouse:
         if stored:
             self._con.execute(_sql(f"update_{table}"))
         self._con.execute(_sql(f"insert_{table}"))
+        return int(stored)
 
     def replace_facts(self, records: list[dict[str, Any]], extractor_version: str) -> None:
         """Swap each article's facts for the new ones; readers never see a half-replaced article."""
@@ -313,16 +315,23 @@ class Warehouse:
         ):
             self._swap_facts(extractor_version)
 
-    def _swap_facts(self, extractor_version: str) -> None:
+    def _swap_facts(self, extractor_version: str, *, all_new: bool = False) -> None:
         """Inside the caller's transaction: the registered new_* facts replace each article's
         old ones, and the article is stamped done only with them (urls_done reads the stamp).
 
         Only articles whose facts changed are rewritten: deleting and inserting every
         fact of an unchanged article made a re-extraction's load, and the checkpoint
-        after it, cost what rewriting the warehouse costs.
+        after it, cost what rewriting the warehouse costs. A batch whose articles are
+        `all_new` (none stored before this load, the daily case) has nothing to
+        compare, delete or restamp, and each of those reads a whole fact table.
         """
-        self._con.execute(_sql("facts_to_swap"))
-        self._con.execute(_sql("replace_facts"))
+        if all_new:
+            self._con.execute(_sql("new_facts_to_swap"))
+        else:
+            self._con.execute(_sql("facts_to_swap"))
+            self._con.execute(_sql("delete_swapped_facts"))
+            self._con.execute(_sql("restamp_kept_facts"))
+        self._con.execute(_sql("insert_swapped_facts"))
         self._con.execute(_sql("stamp_facts"), {"extractor_version": extractor_version})
 
     def urls_done(self, urls: list[str]) -> set[str]:

@@ -41,7 +41,7 @@ SELECT 'EUR', day, per_eur FROM fx_rates WHERE currency = 'USD';
 
 -- The sentence around a fact's span in its article's original text: what comes before
 -- it since the last sentence end, and what follows it up to the next (300 characters
--- at most each way). A load stores it with each price (replace_facts.sql).
+-- at most each way). A load stores it with each price (insert_swapped_facts.sql).
 CREATE OR REPLACE MACRO sentence_before(original_text, span_start) AS regexp_extract(
     substring(original_text, greatest(1, span_start - 299), least(span_start, 300)),
     '[^。！？!?；;\n]*$'

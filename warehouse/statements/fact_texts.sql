@@ -1,4 +1,4 @@
--- The stored texts of the articles in fact_article_ids: what replace_facts.sql cuts each
+-- The stored texts of the articles in fact_article_ids: what insert_swapped_facts.sql cuts each
 -- price's sentence from when the facts come without their articles.
 SELECT article_id, original_text
 FROM articles

@@ -1,4 +1,4 @@
--- Run by Warehouse._swap_facts before replace_facts.sql, in its transaction: which
+-- Run by Warehouse._swap_facts before delete_swapped_facts.sql, in its transaction: which
 -- articles of fact_article_ids get their facts rewritten (swap_ids). An article is
 -- kept as it is when its text is unchanged (it still carries a facts stamp: a new or
 -- changed article has none) and its new facts equal the stored ones, row for row,
@@ -74,3 +74,4 @@ SELECT DISTINCT article_id FROM (
     SELECT article_id, ordinal, span_start, span_end, text, value, granularity, mod, fiscal
     FROM new_dates WHERE article_id IN (SELECT article_id FROM kept_ids))
 );
+DROP TABLE kept_ids;
