@@ -902,3 +902,18 @@ def test_a_lean_session_that_runs_out_of_memory_loads_its_batch_at_the_full_limi
         load(wh)
         assert wh.query("SELECT length(original_text) FROM articles")[1] == [(len(long_text),)]
         assert wh.query("SELECT current_setting('memory_limit')")[1] != [("2.0 MiB",)]
+
+
+def test_a_duckdb_error_inside_an_arrow_stream_counts_as_out_of_memory_only_when_it_is():
+    from pipeline.warehouse import _ran_out_of_memory
+
+    con = duckdb.connect()
+    stream = con.sql(
+        "SELECT CASE WHEN i > 50000 THEN error('boom') ELSE i END FROM range(100000) r(i)"
+    ).to_arrow_reader(1024)
+    with pytest.raises(OSError) as raised:  # pyarrow's type for an error in the stream
+        for _ in stream:
+            pass
+    assert not _ran_out_of_memory(raised.value)
+    assert _ran_out_of_memory(OSError("Out of Memory Error: failed to pin block of size 256.0 KiB"))
+    con.close()
