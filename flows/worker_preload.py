@@ -11,6 +11,7 @@ each worker starts, not inside its first batch.
 from __future__ import annotations
 
 import contextlib
+import logging
 from datetime import UTC, datetime
 
 # the task the workers run, Prefect's task engine, and the flows: each task's context
@@ -19,6 +20,18 @@ import flows.reextract  # noqa: F401  (imports flows.daily_ingest and flows.task
 from pipeline.batch_extract import extract_batch
 from pipeline.batches import page_batch
 from pipeline.rules_version import extractor_version
+
+
+class _HeartbeatAtTeardown(logging.Filter):
+    """A local worker whose scheduler closed first, as at the end of every run, logged its
+    failed heartbeat as an error with a traceback on the user's terminal; a scheduler lost
+    mid-run shows as failed batches instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to communicate with scheduler")
+
+
+logging.getLogger("distributed.worker").addFilter(_HeartbeatAtTeardown())
 
 # A tiny page in both scripts touches every lazy table once. Should the rules be
 # broken, the failure belongs to the first real page, which reports it by name:

@@ -260,6 +260,7 @@ def test_a_real_ingest_prints_only_its_summary_and_exits_0(tmp_path):
     with held:
         done = _sample_ingest_in_own_process(tmp_path, db)
     assert done.returncode == 0, done.stderr
+    assert len(done.stderr.splitlines()) == 2, done.stderr
     summary, where = done.stderr.splitlines()
     assert re.fullmatch(
         r"ingest: 1 sources, 2 listed, 2 pages fetched, 0 fetch errors, 2 articles "
