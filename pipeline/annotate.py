@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import stories
 from pipeline.batches import chunked
@@ -40,10 +41,14 @@ FROM articles a LEFT JOIN story_signatures s USING (article_id)
 WHERE a.annotated_key IS DISTINCT FROM {_KEY}
 """
 _TODO_AMONG = _TODO + "  AND a.article_id IN (SELECT article_id FROM among_ids)"
+# The chips are grouped after the join: a correlated subquery grouped every stored chip
 _TEXTS = """
-SELECT a.article_id, a.url, a.normalized_text,
-       (SELECT list(c.model) FROM chips c WHERE c.article_id = a.article_id) AS models
+SELECT a.article_id, a.url, a.normalized_text, c.models
 FROM articles a JOIN chunk_ids USING (article_id)
+LEFT JOIN (
+    SELECT article_id, list(model) AS models FROM chips JOIN chunk_ids USING (article_id)
+    GROUP BY article_id
+) c USING (article_id)
 """
 _SIGNATURES = pa.schema(
     [("article_id", pa.string()), ("content_hash", pa.string()), ("hashvalues", pa.binary())]
@@ -54,31 +59,43 @@ DELETE FROM story_bands WHERE article_id IN (SELECT article_id FROM new_signatur
 INSERT OR REPLACE INTO story_signatures BY NAME SELECT * FROM new_signatures;
 INSERT INTO story_bands BY NAME SELECT * FROM new_bands;
 """
-# Articles sharing a band bucket with one in `linked_ids`: what a story may join.
-_NEIGHBOURS = """
-SELECT DISTINCT o.article_id
-FROM story_bands t
-JOIN linked_ids USING (article_id)
-JOIN story_bands o ON o.band = t.band AND o.bucket = t.bucket
+# The candidate reposts of each article of `linked_ids` (by row number): the others sharing
+# an LSH bucket with it, those sharing the most buckets first, at most $most of them; and of
+# a bucket, only about $per_bucket members, picked by a hash of their id. On real news a
+# distinct article rarely shares a bucket, but a templated site's boilerplate makes buckets
+# that grow with the site (32 of over a thousand members at 80k of the benchmark's pages):
+# without the bounds a batch pairs itself with every stored page of the site, and its cost
+# grows with the warehouse. A repost shares most of its buckets (at 0.8 similarity about 8
+# of 25) and one link to any member of a story joins it, so what the bounds lose is a pair
+# near the threshold whose one shared bucket is boilerplate.
+_CANDIDATES = """
+WITH own AS (
+    SELECT t.i, b.article_id, b.band, b.bucket FROM story_bands b JOIN linked_ids t USING (article_id)
+), sizes AS (
+    SELECT band, bucket, count(*) AS size
+    FROM story_bands SEMI JOIN own USING (band, bucket)
+    GROUP BY band, bucket
+), members AS (
+    SELECT band, bucket, m.article_id,
+           hash(m.article_id) % CAST(s.size // $per_bucket + 1 AS UBIGINT) AS pick
+    FROM story_bands m JOIN sizes s USING (band, bucket)
+)
+SELECT own.i, m.article_id
+FROM own JOIN members m USING (band, bucket)
+WHERE m.pick = 0 AND m.article_id <> own.article_id
+GROUP BY own.i, m.article_id
+QUALIFY row_number() OVER (PARTITION BY own.i ORDER BY count(*) DESC, m.article_id) <= $most
 """
-# Candidate pairs as row numbers of `linked_ids` and `other_ids`, so they reach numpy
-# without a Python object each. Not DISTINCT: a pair sharing several buckets is compared
-# again, which costs less than the hash table of every pair that deduplicating needs.
-_PAIRS = """
-SELECT t.i, o.i
-FROM story_bands tb
-JOIN linked_ids t USING (article_id)
-JOIN story_bands ob ON ob.band = tb.band AND ob.bucket = tb.bucket AND ob.article_id <> tb.article_id
-JOIN other_ids o ON o.article_id = ob.article_id
-"""
+CANDIDATES_PER_ARTICLE = 64
+MEMBERS_PER_BUCKET = 64
 _NUMBERED_SIGNATURES = (
     "SELECT n.i, s.hashvalues FROM story_signatures s JOIN {} n USING (article_id)"
 )
-# Articles compared at a time on each side: a templated site's pages share buckets by the
-# thousand, and the signature arrays take 1 KB an article (8 MB at this size)
-ARTICLES_AT_ONCE = 4_096
+# Articles whose candidates are found and compared at a time: with theirs, at most
+# 256 * 65 signatures of 1 KB are held (17 MB), and the grouping of their shared buckets
+# stays within a lean session's memory on a templated site
+ARTICLES_AT_ONCE = 256
 # Candidate pairs compared at once: numpy gathers both signatures of each, 2 KB a pair
-# (at 50,000 that was 100 MB)
 PAIRS_AT_ONCE = 2_048
 _STORIES = """
 SELECT a.article_id, coalesce(a.story_id, a.article_id),
@@ -232,29 +249,34 @@ def _cluster(con: duckdb.DuckDBPyConnection, todo: list[str], full: bool) -> dic
 
 
 def _similar_pairs(con: duckdb.DuckDBPyConnection, linked: list[str]) -> set[tuple[str, str]]:
-    """Pairs (one of `linked`, another article) that share an LSH bucket and whose
-    signatures are similar enough to be one story.
+    """Pairs (one of `linked`, another article) among each one's candidates whose signatures
+    are similar enough to be one story.
 
-    Memory and Python work follow the chunk sizes, not the number of candidates:
-    over a warehouse of templated pages, each new article shares a bucket with
-    nearly every stored one while only a few are reposts.
+    Memory and work follow the chunk sizes and the bound on candidates, not the
+    size of the warehouse: only the candidates' signatures are read.
     """
     pairs: set[tuple[str, str]] = set()
     for left in chunked(linked, ARTICLES_AT_ONCE):
         with registered(con, linked_ids=_numbered(left)):
-            neighbours = [row[0] for row in con.execute(_NEIGHBOURS).fetchall()]
+            candidates = con.sql(
+                _CANDIDATES,
+                params={"most": CANDIDATES_PER_ARTICLE, "per_bucket": MEMBERS_PER_BUCKET},
+            ).to_arrow_table()
             left_rows = _signature_rows(con, "linked_ids", len(left))
-            for right in chunked(neighbours, ARTICLES_AT_ONCE):
-                with registered(con, other_ids=_numbered(right)):
-                    matrix = np.vstack([left_rows, _signature_rows(con, "other_ids", len(right))])
-                    for batch in con.sql(_PAIRS).to_arrow_reader(PAIRS_AT_ONCE):
-                        i = batch.column(0).to_numpy()
-                        j = batch.column(1).to_numpy()
-                        keep = stories.similar(matrix, i, j + len(left))
-                        pairs.update(
-                            (left[a], right[b])
-                            for a, b in zip(i[keep].tolist(), j[keep].tolist(), strict=True)
-                        )
+        if not candidates.num_rows:
+            continue
+        right = pc.unique(candidates.column("article_id"))
+        with registered(con, other_ids=_numbered(right.to_pylist())):
+            matrix = np.vstack([left_rows, _signature_rows(con, "other_ids", len(right))])
+        i = candidates.column("i").to_numpy()
+        j = pc.index_in(candidates.column("article_id"), value_set=right).to_numpy()
+        for start in range(0, len(i), PAIRS_AT_ONCE):
+            a, b = i[start : start + PAIRS_AT_ONCE], j[start : start + PAIRS_AT_ONCE]
+            keep = stories.similar(matrix, a, b + len(left))
+            pairs.update(
+                (left[x], right[y].as_py())
+                for x, y in zip(a[keep].tolist(), b[keep].tolist(), strict=True)
+            )
     return pairs
 
 

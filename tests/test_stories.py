@@ -7,6 +7,7 @@ import opencc
 from pipeline import annotate, stories
 from pipeline.article import build_article
 from pipeline.warehouse import Warehouse
+from pipeline.warehouse_sql import registered
 
 sys.path.insert(0, str(Path(__file__).parent))
 from news_pages import (  # noqa: E402
@@ -222,6 +223,46 @@ def test_candidates_sharing_a_bucket_pair_up_only_when_similar_whatever_the_chun
             monkeypatch.setattr(annotate, "ARTICLES_AT_ONCE", articles)
             monkeypatch.setattr(annotate, "PAIRS_AT_ONCE", pairs)
             assert annotate._similar_pairs(con, linked) == expected
+
+
+def test_a_templated_bucket_bounds_each_articles_candidates_and_a_repost_still_ranks_first(
+    tmp_path, monkeypatch
+):
+    minhash = next(
+        m for b in bundles().values() if (m := stories.signature(b.article["normalized_text"]))
+    )
+    data = stories.to_bytes(minhash)
+    template = [f"page{n:02d}" for n in range(40)]
+    bands, _ = stories.lsh_shape()
+    monkeypatch.setattr(annotate, "MEMBERS_PER_BUCKET", 4)
+    monkeypatch.setattr(annotate, "CANDIDATES_PER_ARTICLE", 3)
+    with Warehouse(tmp_path / "w.duckdb") as wh, wh._con.cursor() as con:
+        keys = [*template, "story", "repost"]
+        con.executemany(
+            "INSERT INTO story_signatures VALUES (?, ?, ?)", [(k, k, data) for k in keys]
+        )
+        # every page of the site shares the boilerplate's bucket; the repost shares all of its own
+        con.executemany("INSERT INTO story_bands VALUES (?, 0, 7)", [(k,) for k in keys])
+        con.executemany(
+            "INSERT INTO story_bands VALUES (?, ?, ?)",
+            [(k, band, 100 + band) for k in ("story", "repost") for band in range(1, bands)],
+        )
+
+        def candidates(most: int, per_bucket: int) -> dict[str, list[str]]:
+            with registered(con, linked_ids=annotate._numbered(keys)):
+                rows = con.sql(
+                    annotate._CANDIDATES, params={"most": most, "per_bucket": per_bucket}
+                ).fetchall()
+            return {key: [other for i, other in rows if i == n] for n, key in enumerate(keys)}
+
+        ranked, sampled = candidates(most=3, per_bucket=100), candidates(most=100, per_bucket=4)
+        pairs = annotate._similar_pairs(con, ["repost"])
+    assert all(0 < len(others) <= 3 for others in ranked.values())
+    assert ranked["repost"][0] == "story" and ranked["story"][0] == "repost"
+    assert ("repost", "story") in pairs and len(pairs) <= 3
+    # the boilerplate bucket gives each page a sample of the site, not all 41 other pages
+    assert all(0 < len(sampled[page]) < 12 for page in template)
+    assert "story" in sampled["repost"]
 
 
 def test_a_text_too_short_to_compare_is_its_own_story():
