@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.migrate import MigrationError, apply_schema, read_migrations
 from pipeline.warehouse import Warehouse, default_db_path
-from pipeline.warehouse_sql import WAREHOUSE_DIR
+from pipeline.warehouse_sql import WAREHOUSE_DIR, read_statement
 
 T0 = datetime(2025, 5, 28, 8, 0, tzinfo=UTC)
 FACT_TABLES = ("chips", "money", "prices", "dates")
@@ -917,3 +917,27 @@ def test_a_duckdb_error_inside_an_arrow_stream_counts_as_out_of_memory_only_when
     assert not _ran_out_of_memory(raised.value)
     assert _ran_out_of_memory(OSError("Out of Memory Error: failed to pin block of size 256.0 KiB"))
     con.close()
+
+
+def test_a_per_fact_table_block_is_written_out_for_each_fact_table_with_its_columns(tmp_path):
+    (tmp_path / "statements").mkdir()
+    (tmp_path / "statements" / "each.sql").write_text(
+        "-- head\n-- for each fact table:\nSELECT {compared_columns} FROM {table};\n-- end\n-- tail\n",
+        encoding="utf-8",
+    )
+    text = read_statement(tmp_path, "each")
+    assert text.startswith("-- head\nSELECT article_id, ordinal, span_start, span_end, text,")
+    assert text.endswith("-- tail\n") and "{" not in text and "extractor_version" not in text
+    assert [line.split(" FROM ")[1] for line in text.splitlines()[1:-1]] == [
+        f"{table};" for table in FACT_TABLES
+    ]
+    assert "vendor, model FROM chips;" in text and "mod, fiscal FROM dates;" in text
+
+
+def test_a_per_fact_table_block_without_its_end_line_is_refused_naming_the_file(tmp_path):
+    (tmp_path / "statements").mkdir()
+    (tmp_path / "statements" / "open.sql").write_text(
+        "-- for each fact table:\nDELETE FROM {table};\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match=r"open\.sql.*no '-- end' line"):
+        read_statement(tmp_path, "open")

@@ -14,64 +14,20 @@ WHERE article_id IN (SELECT article_id FROM fact_article_ids)
 CREATE OR REPLACE TEMP TABLE swap_ids AS
 SELECT article_id FROM fact_article_ids
 WHERE article_id NOT IN (SELECT article_id FROM kept_ids);
+-- for each fact table:
 INSERT INTO swap_ids
 SELECT DISTINCT article_id FROM (
-    (SELECT article_id, ordinal, span_start, span_end, text, vendor, model
-    FROM new_chips WHERE article_id IN (SELECT article_id FROM kept_ids)
+    (SELECT {compared_columns}
+    FROM new_{table} WHERE article_id IN (SELECT article_id FROM kept_ids)
     EXCEPT
-    SELECT article_id, ordinal, span_start, span_end, text, vendor, model
-    FROM chips WHERE article_id IN (SELECT article_id FROM kept_ids))
+    SELECT {compared_columns}
+    FROM {table} WHERE article_id IN (SELECT article_id FROM kept_ids))
     UNION ALL
-    (SELECT article_id, ordinal, span_start, span_end, text, vendor, model
-    FROM chips WHERE article_id IN (SELECT article_id FROM kept_ids)
+    (SELECT {compared_columns}
+    FROM {table} WHERE article_id IN (SELECT article_id FROM kept_ids)
     EXCEPT
-    SELECT article_id, ordinal, span_start, span_end, text, vendor, model
-    FROM new_chips WHERE article_id IN (SELECT article_id FROM kept_ids))
+    SELECT {compared_columns}
+    FROM new_{table} WHERE article_id IN (SELECT article_id FROM kept_ids))
 );
-INSERT INTO swap_ids
-SELECT DISTINCT article_id FROM (
-    (SELECT article_id, ordinal, span_start, span_end, text, currency, low, high, qualifier
-    FROM new_money WHERE article_id IN (SELECT article_id FROM kept_ids)
-    EXCEPT
-    SELECT article_id, ordinal, span_start, span_end, text, currency, low, high, qualifier
-    FROM money WHERE article_id IN (SELECT article_id FROM kept_ids))
-    UNION ALL
-    (SELECT article_id, ordinal, span_start, span_end, text, currency, low, high, qualifier
-    FROM money WHERE article_id IN (SELECT article_id FROM kept_ids)
-    EXCEPT
-    SELECT article_id, ordinal, span_start, span_end, text, currency, low, high, qualifier
-    FROM new_money WHERE article_id IN (SELECT article_id FROM kept_ids))
-);
-INSERT INTO swap_ids
-SELECT DISTINCT article_id FROM (
-    (SELECT article_id, ordinal, span_start, span_end, text, chip, item, kind, per, currency,
-       low, high
-    FROM new_prices WHERE article_id IN (SELECT article_id FROM kept_ids)
-    EXCEPT
-    SELECT article_id, ordinal, span_start, span_end, text, chip, item, kind, per, currency,
-       low, high
-    FROM prices WHERE article_id IN (SELECT article_id FROM kept_ids))
-    UNION ALL
-    (SELECT article_id, ordinal, span_start, span_end, text, chip, item, kind, per, currency,
-       low, high
-    FROM prices WHERE article_id IN (SELECT article_id FROM kept_ids)
-    EXCEPT
-    SELECT article_id, ordinal, span_start, span_end, text, chip, item, kind, per, currency,
-       low, high
-    FROM new_prices WHERE article_id IN (SELECT article_id FROM kept_ids))
-);
-INSERT INTO swap_ids
-SELECT DISTINCT article_id FROM (
-    (SELECT article_id, ordinal, span_start, span_end, text, value, granularity, mod, fiscal
-    FROM new_dates WHERE article_id IN (SELECT article_id FROM kept_ids)
-    EXCEPT
-    SELECT article_id, ordinal, span_start, span_end, text, value, granularity, mod, fiscal
-    FROM dates WHERE article_id IN (SELECT article_id FROM kept_ids))
-    UNION ALL
-    (SELECT article_id, ordinal, span_start, span_end, text, value, granularity, mod, fiscal
-    FROM dates WHERE article_id IN (SELECT article_id FROM kept_ids)
-    EXCEPT
-    SELECT article_id, ordinal, span_start, span_end, text, value, granularity, mod, fiscal
-    FROM new_dates WHERE article_id IN (SELECT article_id FROM kept_ids))
-);
+-- end
 DROP TABLE kept_ids;
