@@ -266,15 +266,16 @@ def _similar_pairs(con: duckdb.DuckDBPyConnection, linked: list[str]) -> set[tup
         if not candidates.num_rows:
             continue
         right = pc.unique(candidates.column("article_id"))
-        with registered(con, other_ids=_numbered(right.to_pylist())):
-            matrix = np.vstack([left_rows, _signature_rows(con, "other_ids", len(right))])
+        right_ids = right.to_pylist()
+        with registered(con, other_ids=_numbered(right_ids)):
+            matrix = np.vstack([left_rows, _signature_rows(con, "other_ids", len(right_ids))])
         i = candidates.column("i").to_numpy()
         j = pc.index_in(candidates.column("article_id"), value_set=right).to_numpy()
         for start in range(0, len(i), PAIRS_AT_ONCE):
             a, b = i[start : start + PAIRS_AT_ONCE], j[start : start + PAIRS_AT_ONCE]
             keep = stories.similar(matrix, a, b + len(left))
             pairs.update(
-                (left[x], right[y].as_py())
+                (left[x], right_ids[y])
                 for x, y in zip(a[keep].tolist(), b[keep].tolist(), strict=True)
             )
     return pairs
