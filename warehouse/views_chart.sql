@@ -112,18 +112,27 @@ FROM chip_price_points
 GROUP BY ALL;
 
 -- The latest price of each chip per unit (kind, item, per, currency), with its evidence.
+-- An arg_min per unit keeps one row per group as it streams: a window partitioned by
+-- unit held whole partitions of 1.6M points with their texts and ran out of a
+-- writer's 96 MB over 100k articles. The order key is the window's would-be ORDER BY
+-- (day DESC, article_id, ordinal DESC), unique per price.
 CREATE OR REPLACE VIEW latest_chip_prices AS
-SELECT * EXCLUDE (recency)
+SELECT chip, kind, item, per, currency, latest.*
 FROM (
     SELECT
-        chip, kind, item, per, currency, day, low, high, usd_low, usd_high, rate_day,
-        text, sentence_before, sentence_after, url, title, source, region, article_id, ordinal,
-        row_number() OVER (
-            PARTITION BY chip, kind, item, per, currency ORDER BY day DESC, article_id, ordinal DESC
-        ) AS recency
+        chip, kind, item, per, currency,
+        arg_min(
+            {
+                'day': day, 'low': low, 'high': high, 'usd_low': usd_low, 'usd_high': usd_high,
+                'rate_day': rate_day, 'text': text, 'sentence_before': sentence_before,
+                'sentence_after': sentence_after, 'url': url, 'title': title, 'source': source,
+                'region': region, 'article_id': article_id, 'ordinal': ordinal
+            },
+            (date_diff('day', day, DATE '9999-12-31'), article_id, -ordinal)
+        ) AS latest
     FROM chip_price_points
-)
-WHERE recency = 1;
+    GROUP BY ALL
+);
 
 -- Chip mentions per day counted by story: a story counts once, on its first day.
 CREATE OR REPLACE VIEW chip_mentions_by_story AS
@@ -158,9 +167,23 @@ WITH priced AS (
         arg_min(per, ordinal) AS per
     FROM prices
     GROUP BY ALL
+),
+sums AS (
+    SELECT
+        m.article_id,
+        coalesce(p.kind, 'amount') AS role,
+        p.per,
+        m.currency,
+        count(*)    AS amounts,
+        sum(m.low)  AS total_low,
+        sum(m.high) AS total_high,
+        max(m.high) AS largest
+    FROM money m
+    LEFT JOIN priced p USING (article_id, span_start, span_end)
+    GROUP BY ALL
 )
 SELECT
-    m.article_id,
+    s.article_id,
     a.story_id,
     a.story_lead,
     a.url,
@@ -168,18 +191,16 @@ SELECT
     a.source,
     a.published,
     a.day,
-    coalesce(p.kind, 'amount') AS role,
-    p.per,
-    m.currency,
-    count(*)    AS amounts,
-    sum(m.low)  AS total_low,
-    sum(m.high) AS total_high,
-    max(m.high) AS largest
-FROM money m
+    s.role,
+    s.per,
+    s.currency,
+    s.amounts,
+    s.total_low,
+    s.total_high,
+    s.largest
+FROM sums s
 JOIN article_story a USING (article_id)
-LEFT JOIN priced p USING (article_id, span_start, span_end)
-WHERE a.on_topic IS NOT FALSE
-GROUP BY ALL;
+WHERE a.on_topic IS NOT FALSE;
 
 -- Fetch health per source: the latest word on each of its URLs.
 CREATE OR REPLACE VIEW source_health AS
