@@ -24,7 +24,14 @@ from flows.runner import dask_runner, worker_count
 from flows.tasks import BatchPipeline
 from pipeline.batches import batch_size_for, chunked, page_batch
 from pipeline.crash import crash_point
-from pipeline.discover import Candidate, Discovery, discover, worth_retrying
+from pipeline.discover import (
+    Candidate,
+    Discovery,
+    discover,
+    folder_pages,
+    is_folder,
+    worth_retrying,
+)
 from pipeline.fetch import Fetcher
 from pipeline.listing import skipped_by_listing
 from pipeline.snapshot import publish_snapshot
@@ -34,6 +41,7 @@ from pipeline.warc import WarcError, warc_pages
 from pipeline.warehouse import Warehouse, default_db_path, is_lock_error
 
 BATCH_SIZE = 250  # most pages per batch: enough to hide Prefect's cost, small enough to stay flat
+FOLDER_WINDOW = 5_000  # folder pages listed and checked against the warehouse at a time
 FETCH_THREADS = 8  # concurrent requests; the fetcher still paces each host
 
 
@@ -76,6 +84,40 @@ def fetch_batch(
     crash_point("fetch:after_spool")
     ok = sum(1 for r in results if r.error is None and r.body is not None)
     return str(path), ok, len(results) - ok
+
+
+class _Fetching:
+    """Fetches candidates batch by batch and hands each spooled batch to the pipeline,
+    numbering the run's spool files and counting what was fetched."""
+
+    def __init__(
+        self,
+        pipeline: BatchPipeline,
+        regions: dict[str, str | None],
+        spool: Spool,
+        run_id: str,
+        workers: int,
+        batch_size: int,
+    ) -> None:
+        self.pipeline, self.regions, self.spool, self.run_id = pipeline, regions, spool, run_id
+        self.workers, self.batch_size = workers, batch_size
+        self.fetched = self.failed = self.seq = 0
+
+    def run(self, todo: list[Candidate], fetcher: Fetcher, logger: Any) -> None:
+        size = batch_size_for(len(todo), self.workers, self.batch_size)
+        done = 0
+        for chunk in chunked(todo, size):
+            path, ok, bad = fetch_batch(
+                chunk, fetcher, self.regions, self.spool, self.run_id, self.seq
+            )
+            self.seq += 1
+            self.fetched, self.failed, done = (
+                self.fetched + ok,
+                self.failed + bad,
+                done + len(chunk),
+            )
+            self.pipeline.submit(Path(path).read_bytes(), self.run_id, path)
+            logger.info("fetched %d/%d pages", done, len(todo))
 
 
 class Discovered(NamedTuple):
@@ -150,6 +192,8 @@ def daily_ingest(
         recovered = pipeline.batches_loaded
 
         web = [s for s in resolved if s.kind != "warc"]
+        folders = [s for s in web if is_folder(s)]
+        fetching = _Fetching(pipeline, regions, spool, run_id, worker_count(runner), batch_size)
         with Fetcher(
             min_interval=min_interval,
             timeout=timeout,
@@ -157,7 +201,7 @@ def daily_ingest(
             local_roots=local_roots(resolved),
         ) as fetcher:
             candidates, sources_failed, listing_failures, entries_skipped = _discover_all(
-                web, fetcher
+                [s for s in web if s not in folders], fetcher
             )
             for failure in sources_failed:
                 logger.warning("source %s: %s", failure["source"], failure["error"])
@@ -167,15 +211,19 @@ def daily_ingest(
                 done = wh.urls_done(list(candidates))
             todo = [c for url, c in candidates.items() if url not in done]
             logger.info("%d candidates, %d new or to retry", len(candidates), len(todo))
+            fetching.run(todo, fetcher, logger)
 
-            fetched = failed = 0
-            size = batch_size_for(len(todo), worker_count(runner), batch_size)
-            for seq, chunk in enumerate(chunked(todo, size)):
-                path, ok, bad = fetch_batch(chunk, fetcher, regions, spool, run_id, seq)
-                fetched, failed = fetched + ok, failed + bad
-                pipeline.submit(Path(path).read_bytes(), run_id, path)
-                logger.info("fetched %d/%d pages", fetched + failed, len(todo))
-        seq = len(todo) // size + 1
+            listed = len(candidates)
+            for source in folders:  # a window at a time: a backfill folder is never held whole
+                for window in chunked(folder_pages(source), FOLDER_WINDOW):
+                    window = [c for c in window if c.url not in candidates]
+                    listed += len(window)
+                    with Warehouse(db, lock_wait=lock_wait, prepared=True) as wh:
+                        done = wh.urls_done([c.url for c in window])
+                    new = [c for c in window if c.url not in done]
+                    logger.info("%s: %d pages listed, %d new", source.name, len(window), len(new))
+                    fetching.run(new, fetcher, logger)
+        fetched, failed, seq = fetching.fetched, fetching.failed, fetching.seq
         archived = 0
         for source in (s for s in resolved if s.kind == "warc"):
             try:
@@ -200,7 +248,7 @@ def daily_ingest(
         "run_id": run_id,
         "sources": len(resolved),
         "sources_failed": sources_failed,
-        "candidates": len(candidates),
+        "candidates": listed,
         "entries_skipped": entries_skipped,
         "pages_fetched": fetched,
         "pages_failed": failed,

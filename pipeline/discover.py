@@ -11,6 +11,7 @@ Trust follows the source: links from an http(s) listing must be http(s);
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,15 @@ from pipeline.listing import Listing, Skipped
 from pipeline.sitemaps import looks_like_sitemap, parse_sitemap
 from pipeline.sources import Source, local_root
 
-__all__ = ["Candidate", "DiscoverError", "Discovery", "discover", "worth_retrying"]
+__all__ = [
+    "Candidate",
+    "DiscoverError",
+    "Discovery",
+    "discover",
+    "folder_pages",
+    "is_folder",
+    "worth_retrying",
+]
 
 HTML_SUFFIXES = (".html", ".htm")
 T = TypeVar("T")
@@ -120,10 +129,7 @@ def _local(
 ) -> Listing:
     """A folder of saved pages, one saved page, or a saved feed or sitemap."""
     if path.is_dir():
-        pages = sorted(
-            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in HTML_SUFFIXES
-        )
-        return Listing([Candidate(page.as_uri(), source.name) for page in pages])
+        return Listing(list(folder_pages(source)))
     if not path.is_file():
         raise DiscoverError(f"{source.name}: {path}: no such file or folder")
     url = path.as_uri()
@@ -133,6 +139,29 @@ def _local(
     if _parsed(source, url, looks_like_sitemap, body):
         return _sitemap_pages(source, fetcher, url, body, base, max_children, root)
     return _parsed(source, url, read_feed, body, base, source.name, root)
+
+
+def is_folder(source: Source) -> bool:
+    """A `kind = "path"` source naming a folder of saved pages: listed by `folder_pages`."""
+    return source.kind == "path" and Path(source.location).is_dir()
+
+
+def folder_pages(source: Source) -> Iterator[Candidate]:
+    """The saved pages of a folder source, one directory at a time, in a stable order
+    (each directory's pages by name, then its subdirectories by name).
+
+    Lazy because a backfill folder may hold millions of pages: the run lists a
+    window of them, drops those already loaded and fetches the rest before
+    listing on, so its memory does not grow with the folder. Symlinked
+    directories are not entered; a symlinked page is listed, and the fetcher
+    refuses it if it leads outside the folder.
+    """
+    for parent, dirs, files in os.walk(source.location):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(parent, name)
+            if path.suffix.lower() in HTML_SUFFIXES and path.is_file():
+                yield Candidate(path.as_uri(), source.name)
 
 
 def _parsed(

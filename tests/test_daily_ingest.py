@@ -163,3 +163,23 @@ def test_daily_ingest_loads_seed_facts_records_failures_and_recovers(threaded_ht
     again = reextract(db_path=str(db))
     assert again["articles"] == 5
     assert _counts(db) == before
+
+
+def test_a_folder_larger_than_a_window_is_ingested_whole_and_once(tmp_path, monkeypatch):
+    """Folder sources are listed a window at a time; each window skips what is loaded."""
+    import flows.daily_ingest as flow_module
+
+    monkeypatch.setattr(flow_module, "FOLDER_WINDOW", 2)
+    folder = tmp_path / "backfill"
+    for n, page in enumerate(["seed-000.html", "seed-002.html"] * 3):
+        target = folder / f"{n % 2}" / f"{n}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((SAMPLES / page).read_bytes().replace(b"</title>", b" %d</title>" % n))
+    db = tmp_path / "chipwire.duckdb"
+    first = daily_ingest(sources=[str(folder)], db_path=str(db), min_interval=0.0, batch_size=2)
+    assert (first["candidates"], first["pages_fetched"], first["articles"]) == (6, 6, 6)
+    assert _rows(db, "SELECT count(DISTINCT url) FROM articles")[0] == (6,)
+
+    (folder / "1" / "new.html").write_bytes((SAMPLES / "seed-000.html").read_bytes())
+    again = daily_ingest(sources=[str(folder)], db_path=str(db), min_interval=0.0, batch_size=2)
+    assert (again["candidates"], again["pages_fetched"], again["articles"]) == (7, 1, 1)

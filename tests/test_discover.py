@@ -1,10 +1,11 @@
 """Discovery from feeds, sitemaps, pages and local paths, over real loopback HTTP and files."""
 
 import gzip
+import tracemalloc
 
 import pytest
 
-from pipeline.discover import Candidate, DiscoverError, discover
+from pipeline.discover import Candidate, DiscoverError, discover, folder_pages
 from pipeline.fetch import Fetcher
 from pipeline.sources import Source
 
@@ -245,6 +246,39 @@ def test_local_folder_lists_every_html_file_sorted(tmp_path, fetcher):
         (tmp_path / "b.html").as_uri(),
         (tmp_path / "sub" / "c.html").as_uri(),
     ]
+
+
+def test_a_folder_lists_each_directory_by_name_before_its_subdirectories(tmp_path):
+    for name in ["z.html", "a/b/deep.html", "a/top.html", "b/1.htm", "b/skip.css"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "a", target_is_directory=True)
+    assert [c.url for c in folder_pages(Source("dir", "path", str(tmp_path)))] == [
+        (tmp_path / path).as_uri() for path in ["z.html", "a/top.html", "a/b/deep.html", "b/1.htm"]
+    ]
+
+
+def test_listing_a_large_folder_holds_one_directory_not_every_page(tmp_path):
+    """A backfill folder is listed a window at a time (flows/daily_ingest.py): walking it
+    must cost what one directory's names cost, not what all its candidates do."""
+    for d in range(40):
+        folder = tmp_path / f"{d:02d}"
+        folder.mkdir()
+        for n in range(200):
+            (folder / f"{n:04d}-一篇很长的新闻文章的文件名.html").touch()
+    source = Source("backfill", "path", str(tmp_path))
+
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in folder_pages(source))
+        _, streamed = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        held = list(folder_pages(source))
+        _, listed = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == len(held) == 8_000
+    assert streamed * 10 < listed, (streamed, listed)
 
 
 def test_local_html_file_is_one_candidate(tmp_path, fetcher):
