@@ -11,10 +11,11 @@ loses nothing (pipeline/spool.py).
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import duckdb
 from prefect import flow, get_run_logger, task
@@ -43,6 +44,7 @@ from pipeline.warehouse import Warehouse, default_db_path, is_lock_error
 BATCH_SIZE = 250  # most pages per batch: enough to hide Prefect's cost, small enough to stay flat
 FOLDER_WINDOW = 5_000  # folder pages listed and checked against the warehouse at a time
 FETCH_THREADS = 8  # concurrent requests; the fetcher still paces each host
+T = TypeVar("T")
 
 
 def _unexpected(task: Any, task_run: Any, state: Any) -> bool:
@@ -96,15 +98,14 @@ class _Fetching:
         regions: dict[str, str | None],
         spool: Spool,
         run_id: str,
-        workers: int,
         batch_size: int,
     ) -> None:
         self.pipeline, self.regions, self.spool, self.run_id = pipeline, regions, spool, run_id
-        self.workers, self.batch_size = workers, batch_size
+        self.batch_size = batch_size
         self.fetched = self.failed = self.seq = 0
 
     def run(self, todo: list[Candidate], fetcher: Fetcher, logger: Any) -> None:
-        size = batch_size_for(len(todo), self.workers, self.batch_size)
+        size = batch_size_for(len(todo), worker_count(self.pipeline.runner), self.batch_size)
         done = 0
         for chunk in chunked(todo, size):
             path, ok, bad = fetch_batch(
@@ -118,6 +119,13 @@ class _Fetching:
             )
             self.pipeline.submit(Path(path).read_bytes(), self.run_id, path)
             logger.info("fetched %d/%d pages", done, len(todo))
+
+
+def _not_loaded(db: Path, lock_wait: float, items: list[T], url: Callable[[T], str]) -> list[T]:
+    """The items whose URL the warehouse has not loaded, the file held only for the check."""
+    with Warehouse(db, lock_wait=lock_wait, prepared=True) as wh:
+        done = wh.urls_done([url(item) for item in items])
+    return [item for item in items if url(item) not in done]
 
 
 class Discovered(NamedTuple):
@@ -193,7 +201,7 @@ def daily_ingest(
 
         web = [s for s in resolved if s.kind != "warc"]
         folders = [s for s in web if is_folder(s)]
-        fetching = _Fetching(pipeline, regions, spool, run_id, worker_count(runner), batch_size)
+        fetching = _Fetching(pipeline, regions, spool, run_id, batch_size)
         with Fetcher(
             min_interval=min_interval,
             timeout=timeout,
@@ -218,9 +226,7 @@ def daily_ingest(
                 for window in chunked(folder_pages(source), FOLDER_WINDOW):
                     window = [c for c in window if c.url not in candidates]
                     listed += len(window)
-                    with Warehouse(db, lock_wait=lock_wait, prepared=True) as wh:
-                        done = wh.urls_done([c.url for c in window])
-                    new = [c for c in window if c.url not in done]
+                    new = _not_loaded(db, lock_wait, window, lambda c: c.url)
                     logger.info("%s: %d pages listed, %d new", source.name, len(window), len(new))
                     fetching.run(new, fetcher, logger)
         fetched, failed, seq = fetching.fetched, fetching.failed, fetching.seq
@@ -230,9 +236,7 @@ def daily_ingest(
                 for chunk in chunked(
                     warc_pages(source.location, source.name, source.region), batch_size
                 ):
-                    with Warehouse(db, lock_wait=lock_wait, prepared=True) as wh:
-                        done = wh.urls_done([p["url"] for p in chunk])
-                    chunk = [p for p in chunk if p["url"] not in done]
+                    chunk = _not_loaded(db, lock_wait, chunk, lambda p: p["url"])
                     if chunk:
                         path = spool.write(run_id, seq, page_batch(chunk))
                         seq, archived = seq + 1, archived + len(chunk)
