@@ -21,7 +21,6 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.heap import keep_large_blocks_out_of_the_heap
 from flows.runner import dask_runner, worker_count
 from flows.tasks import BatchPipeline
 from pipeline.batches import batch_size_for, chunked, page_batch
@@ -180,7 +179,6 @@ def daily_ingest(
     $CHIPWIRE_DASK_ADDRESS) runs extraction on an existing cluster instead.
     """
     logger = get_run_logger()
-    keep_large_blocks_out_of_the_heap()
     db = Path(db_path or default_db_path())
     resolved = resolve_sources(sources)
     regions = {s.name: s.region for s in resolved}

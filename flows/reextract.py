@@ -14,7 +14,6 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from flows.daily_ingest import BATCH_SIZE, publish
-from flows.heap import keep_large_blocks_out_of_the_heap
 from flows.runner import dask_runner, worker_count
 from flows.tasks import FACT_TABLES, BatchPipeline
 from pipeline.batches import batch_size_for
@@ -30,7 +29,6 @@ def reextract(
     batch_size: int = BATCH_SIZE,
     lock_wait: float = 60.0,
 ) -> dict[str, Any]:
-    keep_large_blocks_out_of_the_heap()
     db = Path(db_path or default_db_path())
     with Warehouse(db, lock_wait=lock_wait) as wh:
         abandoned = wh.abandon_runs()

@@ -18,6 +18,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect_dask import DaskTaskRunner
 
+from flows.heap import keep_large_blocks_out_of_the_heap
 from pipeline.batches import ExtractedBatch, fetch_dicts
 from pipeline.crash import crash_point
 from pipeline.rules_version import extractor_version
@@ -98,6 +99,7 @@ class BatchPipeline:
         self.batches_failed = 0
         self._pending: deque[tuple[Any, str, str | None]] = deque()
         self._locked = False
+        keep_large_blocks_out_of_the_heap()  # each batch's bytes pass through this process
 
     def submit(self, pages: bytes, run_id: str, spool_file: str | None) -> None:
         future = self.runner.submit(extract_pages, {"pages": pages})

@@ -449,7 +449,7 @@ def scale(work: Path, env: dict, pages: int, workers: int) -> Measured:
     return flow
 
 
-def fixed(work: Path, env: dict, workers: int, flow: Measured, loop: Measured) -> None:
+def start_up_split(work: Path, env: dict, workers: int, flow: Measured, loop: Measured) -> None:
     """Split the engine's cost into what every run pays and what each page adds.
 
     The same flow and loop over an empty folder cost only their start-up
@@ -471,6 +471,8 @@ def fixed(work: Path, env: dict, workers: int, flow: Measured, loop: Measured) -
 
 
 def report(work: Path, env: dict, server_pid: int, small: int, large: int, args) -> None:
+    from pipeline.warehouse import Warehouse
+
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; workers {args.workers}")
     pages_small = write_pages(work / "small", 0, small)
     pages_large = write_pages(work / "large", 0, large)
@@ -487,7 +489,7 @@ def report(work: Path, env: dict, server_pid: int, small: int, large: int, args)
     same = rows_of(work / "loop.duckdb") == rows_of(work / "small.duckdb")
     print(f"  ratio {flow_small.cpu / loop.cpu:.2f}  (target <= 1.2); same rows: {same}")
     print(f"  the engine's own cost: {flow_small.cpu - loop.cpu:.1f} CPU-s (flow minus loop)")
-    fixed(work, env, args.workers, flow_small, loop)
+    start_up_split(work, env, args.workers, flow_small, loop)
     print(f"[Prefect server CPU for that run] {server_cpu:.1f} s")
     print(f"  ratio to client {server_cpu / flow_small.cpu:.2f}  (target <= 0.3)")
 
@@ -521,8 +523,6 @@ def report(work: Path, env: dict, server_pid: int, small: int, large: int, args)
     # the fixed start-up and publish weigh on a small re-extraction; a large one, as after
     # a rule change on a real warehouse, shows what the workers give
     empty = work / "re-empty.duckdb"
-    from pipeline.warehouse import Warehouse
-
     Warehouse(empty).close()
     # the shorter of two runs each: the first child of a series also pays cold file caches
     idle = {
