@@ -102,9 +102,19 @@ class BatchPipeline:
     """
 
     def __init__(
-        self, runner: DaskTaskRunner, db_path: str, lock_wait: float, in_flight: int
+        self,
+        runner: DaskTaskRunner,
+        db_path: str,
+        lock_wait: float,
+        in_flight: int,
+        load_together: int = 1,
     ) -> None:
         self.runner = runner
+        # batches without a spool file (a re-extraction's) loaded in one transaction: a load
+        # of stored articles reads whole tables to find what it replaces, so its cost has a
+        # part that grows with the warehouse, paid once per load
+        self.load_together = max(1, load_together)
+        self._held: list[tuple[str, ExtractedBatch]] = []
         self.db_path = db_path
         self.lock_wait = lock_wait
         self.in_flight = max(1, in_flight)
@@ -129,6 +139,7 @@ class BatchPipeline:
     def finish(self) -> None:
         while self._pending:
             self._load_oldest()
+        self._load_held()
 
     def _oldest_done(self) -> bool:
         return bool(self._pending) and self._pending[0][0].wrapped_future.done()
@@ -146,19 +157,34 @@ class BatchPipeline:
         batch: ExtractedBatch = future.result()
         # Prefect keeps every future of the run; release the data so the worker can drop it
         future.wrapped_future.release()
+        if spool_file is None and self.load_together > 1:
+            self._held.append((run_id, batch))
+            if len(self._held) >= self.load_together:
+                self._load_held()
+            return
+        self._load(run_id, spool_file, batch, 1)
+
+    def _load_held(self) -> None:
+        if self._held:
+            held, self._held = self._held, []
+            self._load(held[0][0], None, ExtractedBatch.joined([b for _, b in held]), len(held))
+
+    def _load(self, run_id: str, spool_file: str | None, batch: ExtractedBatch, n: int) -> None:
         if self._locked:  # one long wait per run is enough: the rest go straight to the spool
-            self.batches_left += 1
+            self.batches_left += n
             return
         try:
             counts = load_batch(self.db_path, run_id, spool_file, batch, self.lock_wait)
         except Exception as exc:
             if not is_lock_error(exc):
                 raise
-            logger.warning("database locked past %gs; batch kept in the spool", self.lock_wait)
+            get_run_logger().warning(
+                "database locked past %gs; batch kept in the spool", self.lock_wait
+            )
             self._locked = True
-            self.batches_left += 1
+            self.batches_left += n
             return
-        self.batches_loaded += 1
+        self.batches_loaded += n
         self.totals["articles"] += counts["articles"]
         self.totals["extract_failures"] += counts["failures"]
         for name in FACT_TABLES:

@@ -50,6 +50,18 @@ class ExtractedBatch:
     def fact_count(self) -> int:
         return sum(table.num_rows for table in self.facts.values())
 
+    @staticmethod
+    def joined(batches: list[ExtractedBatch]) -> ExtractedBatch:
+        """Several batches as one load: each load reads whole tables to find what it replaces."""
+        return ExtractedBatch(
+            articles=pa.concat_tables([b.articles for b in batches]),
+            facts={
+                name: pa.concat_tables([b.facts[name] for b in batches])
+                for name in batches[0].facts
+            },
+            failures=[failure for b in batches for failure in b.failures],
+        )
+
 
 MIN_BATCH = 25  # below this a batch costs Prefect and Dask more than its pages
 

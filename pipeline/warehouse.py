@@ -361,8 +361,11 @@ class Warehouse:
 
     def stored_page_batch(self, after: str, limit: int) -> pa.Table:
         """The next `limit` stored pages after url `after`, with region and stored date."""
+        ((last,),) = self._con.execute(
+            _sql("stored_page_batch_end"), {"after": after, "limit": limit}
+        ).fetchall()
         return self._con.sql(
-            _sql("stored_page_batch"), params={"after": after, "limit": limit}
+            _sql("stored_page_batch"), params={"after": after, "last": last or after}
         ).to_arrow_table()
 
     def articles(self) -> Iterator[dict[str, Any]]:

@@ -605,6 +605,17 @@ def test_stored_pages_come_back_in_keyset_batches_with_region_and_stored_date(lo
     assert loaded.stored_page_batch("https://x/b", 10).num_rows == 0
 
 
+def test_stored_page_batches_visit_every_page_once_in_url_order(wh):
+    urls = [f"https://x/{name}" for name in ("e", "a", "d", "b", "c", "a%20b", "a/b")]
+    wh.record_fetches(wh.start_run("ingest"), [fetch(url) for url in urls])
+    seen, after = [], ""
+    while (batch := wh.stored_page_batch(after, 3)).num_rows:
+        assert batch.num_rows <= 3
+        seen.extend(batch["url"].to_pylist())
+        after = seen[-1]
+    assert seen == sorted(urls)
+
+
 def _source_regions(wh: Warehouse) -> dict[str, str | None]:
     return dict(wh.query("SELECT name, region FROM sources")[1])
 
