@@ -35,7 +35,7 @@ class BatchBytes:
     Dask names a task by a token of its arguments, and its token for bytes is an
     MD5 of their repr: 35 ms of the flow process's CPU for a batch of 250 pages
     (1.3 MB), more than the rest of the submit. Hashing the bytes themselves
-    gives a token of the same content at a tenth of the cost.
+    gives a token of the same content for a few ms.
     """
 
     __slots__ = ("data",)
@@ -95,8 +95,8 @@ def load_batch(
 class BatchPipeline:
     """Sends batches to the workers and loads each result, oldest first, as it completes.
 
-    At most two batches per worker are in flight, so memory stays flat however
-    long the run. A batch that cannot be loaded (the database stays locked
+    At most two batches per worker are in flight, and at most `load_together`
+    results wait for their load, so memory stays flat however long the run. A batch that cannot be loaded (the database stays locked
     past `lock_wait`, or its extraction failed) keeps its spool file for the
     next run; nothing fetched is lost.
     """
