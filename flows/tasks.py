@@ -96,9 +96,10 @@ class BatchPipeline:
     """Sends batches to the workers and loads each result, oldest first, as it completes.
 
     At most two batches per worker are in flight, and at most `load_together`
-    results wait for their load, so memory stays flat however long the run. A batch that cannot be loaded (the database stays locked
-    past `lock_wait`, or its extraction failed) keeps its spool file for the
-    next run; nothing fetched is lost.
+    results wait for their load, so memory stays flat however long the run. A
+    batch that cannot be loaded (the database stays locked past `lock_wait`, or
+    its extraction failed) keeps its spool file for the next run; nothing
+    fetched is lost.
     """
 
     def __init__(
@@ -157,7 +158,7 @@ class BatchPipeline:
         batch: ExtractedBatch = future.result()
         # Prefect keeps every future of the run; release the data so the worker can drop it
         future.wrapped_future.release()
-        if spool_file is None and self.load_together > 1:
+        if spool_file is None:
             self._held.append((run_id, batch))
             if len(self._held) >= self.load_together:
                 self._load_held()
