@@ -450,7 +450,8 @@ def _run_failed(what: str, exc: BaseException) -> int:
 
 
 def _start_local_workers_early(dask_address: str | None) -> None:
-    """Local workers' fork server imports while Prefect imports and starts the flow."""
+    """Local workers' fork server, forked from this process, imports the extraction stack while
+    the flow starts."""
     from flows.worker_server import start_early
 
     start_early(dask_address)
